@@ -1,0 +1,175 @@
+import { tf } from './tf.js';
+
+/** What `initBackend()` chose. `threads` is how many threads the backend computes with. */
+export interface BackendInfo {
+  /** The tfjs backend name: 'tensorflow' | 'wasm' | 'cpu'. */
+  name: 'tensorflow' | 'wasm' | 'cpu';
+  /** The npm package that provides it, e.g. '@tensorflow/tfjs-backend-wasm'. */
+  package: string;
+  /** Threads used by the backend's kernels (wasm in Node is single-threaded). */
+  threads: number;
+}
+
+/** The backend kinds `initBackend` accepts and `PHASEWISE_BACKEND` may name. */
+export type BackendPreference = BackendInfo['name'];
+
+const KINDS: readonly BackendPreference[] = ['tensorflow', 'wasm', 'cpu'];
+
+let current: BackendInfo | undefined;
+let pending: Promise<BackendInfo> | undefined;
+let pendingKey: string | undefined;
+
+/** Hooks run after the wasm backend is ready (the wasm training kernels register themselves here). */
+const wasmReadyHooks: (() => void)[] = [];
+
+/**
+ * Register a function to run once the wasm backend is ready (used to install kernels that need the
+ * initialised wasm module). Internal plumbing, exported for the kernels module.
+ */
+export function onWasmReady(hook: () => void): void {
+  wasmReadyHooks.push(hook);
+}
+
+function logChoice(info: BackendInfo): void {
+  if (process.env.PHASEWISE_QUIET === '1') return;
+  console.error(`phasewise: tfjs backend ${info.name} (${info.package}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`);
+}
+
+async function tryTensorflow(): Promise<BackendInfo | string> {
+  const errors: string[] = [];
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      await import(pkg);
+      if (!(await tf.setBackend('tensorflow'))) throw new Error(`backend 'tensorflow' did not initialise`);
+      await tf.ready();
+      const cpus = (await import('node:os')).cpus().length;
+      return { name: 'tensorflow', package: pkg, threads: cpus };
+    } catch (e) {
+      errors.push(`${pkg}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  return errors.join('; ');
+}
+
+async function tryWasm(): Promise<BackendInfo | string> {
+  try {
+    await import('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend('wasm'))) return `backend 'wasm' did not initialise`;
+    await tf.ready();
+    for (const hook of wasmReadyHooks) hook();
+    return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', threads: 1 };
+  } catch (e) {
+    return `@tensorflow/tfjs-backend-wasm: ${(e as Error).message.split('\n')[0]}`;
+  }
+}
+
+async function tryCpu(): Promise<BackendInfo | string> {
+  try {
+    await import('@tensorflow/tfjs-backend-cpu');
+    if (!(await tf.setBackend('cpu'))) return `backend 'cpu' did not initialise`;
+    await tf.ready();
+    // The cpu backend prints a "install tfjs-node" banner on its first write; phasewise reports the
+    // backend itself, so silence that banner.
+    const backend = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+    if (backend) backend.firstUse = false;
+    return { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', threads: 1 };
+  } catch (e) {
+    return `@tensorflow/tfjs-backend-cpu: ${(e as Error).message.split('\n')[0]}`;
+  }
+}
+
+const TRY: Record<BackendPreference, () => Promise<BackendInfo | string>> = {
+  tensorflow: tryTensorflow,
+  wasm: tryWasm,
+  cpu: tryCpu,
+};
+
+function parsePreference(value: string | undefined, field: string): BackendPreference | undefined {
+  if (value === undefined || value === '') return undefined;
+  if ((KINDS as readonly string[]).includes(value)) return value as BackendPreference;
+  throw new RangeError(`${field} is ${JSON.stringify(value)}; allowed: ${KINDS.map((k) => `'${k}'`).join(', ')}`);
+}
+
+async function choose(forced: BackendPreference | undefined, source: string): Promise<BackendInfo> {
+  if (forced) {
+    const r = await TRY[forced]();
+    if (typeof r === 'string') {
+      const hint = forced === 'tensorflow'
+        ? ' (install @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu 4.22.0; their install script downloads libtensorflow and needs internet)'
+        : '';
+      throw new Error(`${source} asks for the '${forced}' backend, which cannot load: ${r}${hint}`);
+    }
+    return r;
+  }
+  const failures: string[] = [];
+  for (const kind of KINDS) {
+    const r = await TRY[kind]();
+    if (typeof r !== 'string') return r;
+    failures.push(r);
+  }
+  throw new Error(`no tfjs backend could load: ${failures.join('; ')}`);
+}
+
+/**
+ * Choose and start a TensorFlow.js backend, once per process.
+ *
+ * Order: `@tensorflow/tfjs-node-gpu`, `@tensorflow/tfjs-node` (optional peer dependencies, used when
+ * importable), then wasm (the embedded default, with phasewise's training kernels), then cpu.
+ * `prefer`, or else the environment variable `PHASEWISE_BACKEND=tensorflow|wasm|cpu`, forces one; a
+ * forced backend that cannot load is an error, never a silent fallback. The choice is logged once to
+ * stderr (set `PHASEWISE_QUIET=1` to silence) and returned by {@link backendInfo}.
+ *
+ * @example
+ * ```ts
+ * const info = await initBackend();          // e.g. { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', threads: 1 }
+ * await initBackend('cpu');                   // switch to the cpu backend explicitly
+ * ```
+ */
+export function initBackend(prefer?: BackendPreference): Promise<BackendInfo> {
+  let forced: BackendPreference | undefined;
+  let source: string;
+  try {
+    forced = parsePreference(prefer, 'initBackend(prefer)');
+    source = `initBackend('${forced}')`;
+    if (!forced) {
+      forced = parsePreference(process.env.PHASEWISE_BACKEND, 'PHASEWISE_BACKEND');
+      source = `PHASEWISE_BACKEND=${forced}`;
+    }
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const key = forced ?? 'auto';
+  if (current && (key === 'auto' || current.name === forced)) {
+    if (tf.getBackend() !== current.name) tf.setBackend(current.name);
+    return Promise.resolve(current);
+  }
+  if (pending && pendingKey === key) return pending;
+  pendingKey = key;
+  pending = choose(forced, source).then(
+    (info) => {
+      const changed = !current || current.name !== info.name;
+      current = info;
+      pending = undefined;
+      if (changed) logChoice(info);
+      return info;
+    },
+    (e) => {
+      pending = undefined;
+      throw e;
+    },
+  );
+  return pending;
+}
+
+/**
+ * The backend chosen by the last successful {@link initBackend}, or `undefined` before it.
+ *
+ * @example
+ * ```ts
+ * await initBackend();
+ * console.log(backendInfo()?.name); // 'wasm'
+ * ```
+ */
+export function backendInfo(): BackendInfo | undefined {
+  return current;
+}
