@@ -35,7 +35,8 @@ export const annealLinear: Annealer = (start, end, pos) => start + pos * (end - 
  * ```
  */
 export const annealCos: Annealer = (start, end, pos) =>
-  end + ((start - end) / 2) * (1 + Math.cos(Math.PI * pos));
+  // pos 0 returns start exactly (the formula is off by rounding there): a phase starts at its lr
+  pos === 0 ? start : end + ((start - end) / 2) * (1 + Math.cos(Math.PI * pos));
 
 /**
  * Geometric (exponential) interpolation: `start * (end / start) ** pos`. Both ends must be > 0.
@@ -66,5 +67,5 @@ export function annealPoly(power: number): Annealer {
   if (!(Number.isFinite(power) && power > 0)) {
     throw new RangeError(`annealPoly power is ${power}; allowed: a finite number > 0`);
   }
-  return (start, end, pos) => end + (start - end) * (1 - pos) ** power;
+  return (start, end, pos) => (pos === 0 ? start : end + (start - end) * (1 - pos) ** power);
 }
