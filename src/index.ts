@@ -5,3 +5,4 @@
  */
 export { initBackend, backendInfo } from './backend/initBackend.js';
 export type { BackendInfo, BackendPreference } from './backend/initBackend.js';
+export { registerWasmTrainingKernels } from './backend/wasm/registerWasmTrainingKernels.js';
