@@ -32,3 +32,5 @@ export type {
   HyperName, Hypers, ParamGroup, ParamsInput, GradientsInput, OptimizerStateDict, ParamStateDict,
   SgdOptions, AdamOptions, RmspropOptions, LarsOptions, LbfgsOptions, LbfgsState, LbfgsStopReason,
 } from './optim/index.js';
+
+export { registerWasmTrainingKernels } from './backend/wasm/registerWasmTrainingKernels.js';
