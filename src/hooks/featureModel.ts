@@ -3,7 +3,7 @@ import { tf, tfl } from '../backend/tf.js';
 import { findLayer } from './hookOutputs.js';
 
 /**
- * A `tf.LayersModel` from `model`'s inputs to the outputs of `layerNames` (in that order), built with
+ * A `tfl.LayersModel` from `model`'s inputs to the outputs of `layerNames` (in that order), built with
  * `tf.model({ inputs, outputs })`: it shares the layer instances and weights, computes only what those
  * outputs need, and `apply` / `predict` return one tensor per layer. Do not `dispose()` it while
  * `model` is in use (the layers are shared).
@@ -14,7 +14,7 @@ import { findLayer } from './hookOutputs.js';
  * const [f1, f2] = feats.predict(x) as tf.Tensor[];
  * ```
  */
-export function featureModel(model: tf.LayersModel, layerNames: string[]): tf.LayersModel {
+export function featureModel(model: tfl.LayersModel, layerNames: string[]): tfl.LayersModel {
   if (!Array.isArray(layerNames) || layerNames.length === 0) {
     throw new TypeError(`featureModel: layerNames is ${JSON.stringify(layerNames)}; allowed: a non-empty array of layer names`);
   }

@@ -76,7 +76,7 @@ function detach(layer: Layer, slot: Slot): void {
 }
 
 /** Find a layer by name, or throw a RangeError listing the model's layer names. */
-export function findLayer(model: tf.LayersModel, name: string, field = 'layer'): Layer {
+export function findLayer(model: tfl.LayersModel, name: string, field = 'layer'): Layer {
   const layer = model.layers.find((l) => l.name === name);
   if (!layer) {
     throw new RangeError(`${field} ${JSON.stringify(name)} is not a layer of model '${model.name}'; available: ${model.layers.map((l) => l.name).join(', ')}`);
@@ -113,7 +113,7 @@ export function findLayer(model: tf.LayersModel, name: string, field = 'layer'):
  * hooks.remove();                                 // the model is exactly as before
  * ```
  */
-export function hookOutputs(model: tf.LayersModel, layerNames: string[]): OutputHooks {
+export function hookOutputs(model: tfl.LayersModel, layerNames: string[]): OutputHooks {
   if (!Array.isArray(layerNames) || layerNames.length === 0 || layerNames.some((n) => typeof n !== 'string')) {
     throw new TypeError(`hookOutputs: layerNames is ${JSON.stringify(layerNames)}; allowed: a non-empty array of layer names`);
   }

@@ -9,7 +9,7 @@ beforeAll(async () => {
   await initBackend('cpu');
 });
 
-function tinyNet(): tf.LayersModel {
+function tinyNet(): tfl.LayersModel {
   const input = tfl.input({ shape: [null, null, 3] as unknown as number[], name: 'img' });
   let x = tfl.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', name: 'c1', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }).apply(input) as tfl.SymbolicTensor;
   x = tfl.layers.maxPooling2d({ poolSize: 2, strides: 2, name: 'p1' }).apply(x) as tfl.SymbolicTensor;
