@@ -34,3 +34,24 @@ export type {
 } from './optim/index.js';
 
 export { registerWasmTrainingKernels } from './backend/wasm/registerWasmTrainingKernels.js';
+
+export { hookOutputs } from './hooks/hookOutputs.js';
+export type { OutputHooks } from './hooks/hookOutputs.js';
+export { featureModel } from './hooks/featureModel.js';
+export { vgg16, vgg19, vggLayerNames, blockEnds } from './style/vgg.js';
+export type { VggOptions } from './style/vgg.js';
+export { setLayerWeights } from './style/layerWeights.js';
+export type { LayerWeights, WeightArray } from './style/layerWeights.js';
+export { readH5Weights } from './style/h5Weights.js';
+export { loadLayersModelDir } from './style/loadLayersModelDir.js';
+export { preprocess, deprocess, CAFFE_MEAN_BGR, IMAGENET_MEAN, IMAGENET_STD } from './style/preprocess.js';
+export type { PreprocessMode } from './style/preprocess.js';
+export { gramMatrix, gramDiagonal } from './style/gramMatrix.js';
+export { contentLoss, styleLoss, tvLoss } from './style/losses.js';
+export type { StyleLossOptions } from './style/losses.js';
+export { medianNoise, medianFilter } from './style/medianNoise.js';
+export { preserveColor } from './style/preserveColor.js';
+export { readImage, writeImage, MAX_IMAGE_SIZE } from './style/image.js';
+export type { ReadImageOptions } from './style/image.js';
+export { styleTransfer } from './style/styleTransfer.js';
+export type { StyleTransferOptions, StyleProgress, ImageInput } from './style/styleOptions.js';
