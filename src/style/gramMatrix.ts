@@ -37,7 +37,7 @@ const gramOfRows = (f: tf.Tensor, n: number): tf.Tensor =>
       value: tf.div(tf.matMul(tf.transpose(x, [0, 2, 1]), x), n),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.div(tf.matMul(saved[0], tf.add(dy, tf.transpose(dy, [0, 2, 1]))), n),
     };
-  }) as unknown as tf.CustomGradientFunc<tf.Tensor>)(f);
+  }) as unknown as Parameters<typeof tf.customGrad>[0])(f);
 
 /**
  * The diagonal of {@link gramMatrix} without the full product: `diag(G)[i] = Σ_p F[p,i]² / (c·h·w)`,
