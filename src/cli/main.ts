@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { plotScheduleCommand, UsageError } from './plotSchedule.js';
 import { PhasesFileError } from './readPhases.js';
+import { registerStyleCommand } from './style.js';
 
 /** Print an error without a stack for expected problems (bad input), with one otherwise; exit 1. */
 function fail(e: unknown): never {
@@ -39,5 +40,7 @@ program
       fail(e);
     }
   });
+
+registerStyleCommand(program);
 
 program.parseAsync(process.argv).catch(fail);

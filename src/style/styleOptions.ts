@@ -48,7 +48,7 @@ export interface StyleTransferOptions {
   diagonal?: boolean;
   /** Default 1 (tuned for caffe VGG19 at 256 px: see docs/style-transfer.md). */
   contentWeight?: number;
-  /** Default 1e-3 (same tuning). */
+  /** Default 1 (same tuning). */
   styleWeight?: number;
   /** Default 0. */
   tvWeight?: number;
@@ -164,7 +164,7 @@ export function resolveStyleOptions(opts: StyleTransferOptions): ResolvedStyleOp
     styleLayerWeights: lw,
     diagonal: opts.diagonal ?? false,
     contentWeight: num(opts.contentWeight, 'contentWeight', 1, nonNeg, 'a finite number >= 0'),
-    styleWeight: num(opts.styleWeight, 'styleWeight', 1e-3, nonNeg, 'a finite number >= 0'),
+    styleWeight: num(opts.styleWeight, 'styleWeight', 1, nonNeg, 'a finite number >= 0'),
     tvWeight: num(opts.tvWeight, 'tvWeight', 0, nonNeg, 'a finite number >= 0'),
     lr: num(opts.lr, 'lr', optimizer === 'lbfgs' ? 1 : 0.02, (x) => x > 0, 'a finite number > 0'),
     lbfgs: { toleranceGrad: 0, toleranceChange: 0, ...(opts.lbfgs ?? {}) },
