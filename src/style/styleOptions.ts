@@ -58,7 +58,9 @@ export interface StyleTransferOptions {
   optimizer?: 'lbfgs' | 'adam';
   /** Optimizer learning rate; default 1 for lbfgs, 0.02 for adam. */
   lr?: number;
-  /** Extra L-BFGS options (default maxIter 20, historySize 100, tolerances 0 as neural-style). */
+  /** Extra L-BFGS options. Defaults: maxIter 20, historySize 100, tolerances 0 (never stop early, as
+   * neural-style), lineSearch 'strongWolfe' (without it, the second step of a run from noise can jump to a
+   * loss of ~1e18 and waste evaluations; pass `lineSearch: null` for the lesson's exact setting). */
   lbfgs?: Omit<LbfgsOptions, 'lr'>;
   /** Loss evaluations to run (the lesson's count), default 300; the last L-BFGS step is not cut short. */
   iterations?: number;
@@ -167,7 +169,7 @@ export function resolveStyleOptions(opts: StyleTransferOptions): ResolvedStyleOp
     styleWeight: num(opts.styleWeight, 'styleWeight', 1, nonNeg, 'a finite number >= 0'),
     tvWeight: num(opts.tvWeight, 'tvWeight', 0, nonNeg, 'a finite number >= 0'),
     lr: num(opts.lr, 'lr', optimizer === 'lbfgs' ? 1 : 0.02, (x) => x > 0, 'a finite number > 0'),
-    lbfgs: { toleranceGrad: 0, toleranceChange: 0, ...(opts.lbfgs ?? {}) },
+    lbfgs: { toleranceGrad: 0, toleranceChange: 0, lineSearch: 'strongWolfe', ...(opts.lbfgs ?? {}) },
     iterations: num(opts.iterations, 'iterations', 300, (x) => Number.isInteger(x) && x > 0, 'a positive integer'),
     size: opts.size === undefined ? undefined : checkSize(opts.size, `${F}: size`),
     styleSize: opts.styleSize === undefined ? (opts.size === undefined ? undefined : opts.size) : checkSize(opts.styleSize, `${F}: styleSize`),

@@ -145,6 +145,7 @@ export async function styleTransfer(opts: StyleTransferOptions): Promise<{ image
     while (losses.length < o.iterations) {
       opt.step(closure);
       if (o.optimizer === 'lbfgs' && (opt as ReturnType<typeof lbfgs>).state.stopReason === 'nanLoss') break;
+      await new Promise((r) => setImmediate(r)); // let snapshot writes and progress output run
     }
 
     const image = tf.tidy(() => {
