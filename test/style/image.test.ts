@@ -52,7 +52,7 @@ describe('median noise init', () => {
 
   it('is seeded, in [0, 0.5], smooth, and the same for every image of a batch', () => {
     const a = medianNoise([2, 16, 16, 3], 3), b = medianNoise([1, 16, 16, 3], 3), c = medianNoise([1, 16, 16, 3], 4);
-    const av = a.dataSync(), bv = b.dataSync(), cv = c.dataSync();
+    const av = a.dataSync() as Float32Array, bv = b.dataSync() as Float32Array, cv = c.dataSync() as Float32Array;
     expect(Array.from(av.slice(0, 768))).toEqual(Array.from(bv));
     expect(Array.from(av.slice(768))).toEqual(Array.from(bv));
     expect(Array.from(bv)).not.toEqual(Array.from(cv));
