@@ -66,8 +66,8 @@ describe('median noise init', () => {
 
 describe('preserveColor', () => {
   it('is the identity when the stylised image is the content, and keeps the stylised luminance', () => {
-    const x = tf.randomUniform([1, 4, 4, 3], 0.2, 0.8, 'float32', 1);
-    const s = tf.randomUniform([1, 4, 4, 3], 0.2, 0.8, 'float32', 2);
+    const x = tf.randomUniform([1, 4, 4, 3], 0.2, 0.8, 'float32', 1) as tf.Tensor4D;
+    const s = tf.randomUniform([1, 4, 4, 3], 0.2, 0.8, 'float32', 2) as tf.Tensor4D;
     const same = preserveColor(x, x);
     expect(tf.tidy(() => tf.max(tf.abs(tf.sub(same, x))).dataSync()[0])).toBeLessThan(1e-5);
     const mixed = preserveColor(s, x);
