@@ -61,7 +61,9 @@ const gramVariants = {
 };
 const gramMs = {};
 for (const [name, g] of Object.entries(gramVariants)) {
-  gramMs[name] = timeMs(() => tf.tidy(() => tf.grad((v) => tf.sum(g(v)))(f).dataSync()), REPS);
+  // read a sum, not the 4M-element gradient: the first dataSync of a fresh multi-MB wasm tensor is
+  // itself very slow here (seconds), which would swamp the Gram's cost
+  gramMs[name] = timeMs(() => tf.tidy(() => tf.sum(tf.grad((v) => tf.sum(g(v)))(f)).dataSync()), REPS);
 }
 f.dispose();
 
