@@ -1,0 +1,337 @@
+/**
+ * The Optimizer base class: param groups with per-group hypers read on every step, per-variable
+ * state, gradient computation, hyper setters and a JSON-safe state dictionary.
+ */
+import { tf } from '../backend/tf.js';
+import type { GradientsInput, HyperName, Hypers, OptimizerStateDict, ParamGroup, ParamStateDict } from './types.js';
+import { checkHyper, checkVariable, describeValue, perGroup } from './validate.js';
+
+/** The state an optimizer keeps for one variable: its step count and its buffers. */
+export interface ParamState {
+  step: number;
+  buffers: Record<string, tf.Tensor>;
+}
+
+/** What a first-order update returns for one variable (computed inside `tf.tidy`). */
+export interface UpdateResult {
+  param: tf.Tensor;
+  buffers: Record<string, tf.Tensor>;
+}
+
+/**
+ * Base class of phasewise's optimizers (`sgd`, `adam`, `adamw`, `rmsprop`, `lars`, `lbfgs`).
+ *
+ * Holds param groups `{ params, hypers }`; every hyper is read from its group on every step (never
+ * cached as a tensor), so `setHyper` takes effect on the next step. State is keyed by the
+ * `tf.Variable` itself. Each update runs in `tf.tidy`; state tensors are owned by the optimizer and
+ * freed by {@link Optimizer.dispose}.
+ *
+ * @example
+ * ```ts
+ * const opt = sgd([w], { lr: 0.1, momentum: 0.9 });
+ * for (let i = 0; i < 100; i++) {
+ *   opt.setHyper('lr', schedule(i));
+ *   const loss = opt.step(() => tf.mean(tf.square(tf.sub(tf.matMul(x, w), y))));
+ * }
+ * opt.dispose();
+ * ```
+ */
+export abstract class Optimizer {
+  /** The optimizer kind: 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'lars' | 'lbfgs'. */
+  readonly name: string;
+  /** Param groups; `paramGroups[g].hypers` are read on every step. Change them with {@link setHyper}. */
+  readonly paramGroups: ParamGroup[];
+  /** The hyper names {@link setHyper} / {@link getHyper} accept for this optimizer. */
+  readonly hyperNames: readonly HyperName[];
+  /** Per-variable state (buffers and step counts), keyed by the variable. */
+  protected readonly slots = new Map<tf.Variable, ParamState>();
+  /** Buffer names this optimizer may keep per variable (checked by loadStateDict). */
+  protected abstract readonly bufferNames: readonly string[];
+
+  protected constructor(name: string, groups: ParamGroup[], hyperNames: readonly HyperName[]) {
+    this.name = name;
+    this.paramGroups = groups;
+    this.hyperNames = hyperNames;
+    groups.forEach((g, i) => this.checkGroup(g.hypers, this.groupField(i)));
+  }
+
+  /** Every variable of every group, in group order. */
+  get params(): tf.Variable[] {
+    return this.paramGroups.flatMap((g) => g.params);
+  }
+
+  protected groupField(g: number): string {
+    return this.paramGroups.length > 1 ? `${this.name}: param group ${g}` : this.name;
+  }
+
+  /** Cross-field checks on one group's hypers (e.g. nesterov needs momentum); throws RangeError. */
+  protected checkGroup(_hypers: Hypers, _field: string): void {}
+
+  /** Throw a TypeError naming the first disposed variable, if any. */
+  protected checkLive(): void {
+    this.paramGroups.forEach((g, gi) => g.params.forEach((p, i) => checkVariable(`${this.groupField(gi)}: params[${i}]`, p)));
+  }
+
+  /**
+   * Evaluate `closure` and the gradients of its result with respect to every trainable param.
+   * Checks that the closure returned a scalar tensor (TypeError otherwise, nothing changed).
+   */
+  protected computeGradients(closure: () => tf.Scalar): { loss: number; grads: Map<tf.Variable, tf.Tensor> } {
+    if (typeof closure !== 'function') {
+      throw new TypeError(`${this.name}.step(closure): closure is ${describeValue(closure)}; allowed: a function returning a scalar tf.Tensor`);
+    }
+    this.checkLive();
+    const vars = this.params.filter((v) => v.trainable);
+    if (vars.length === 0) throw new RangeError(`${this.name}.step: none of the ${this.params.length} params is trainable; allowed: at least one trainable tf.Variable`);
+    let bad: string | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const y: unknown = closure();
+      if (y instanceof tf.Tensor && y.rank === 0) return y as tf.Scalar;
+      bad = describeValue(y);
+      // A scalar connected to the params, so variableGrads finishes cleanly (no tape leak).
+      return tf.mul(tf.addN(vars.map((v) => tf.sum(v))), 0) as tf.Scalar;
+    }, vars);
+    const map = new Map<tf.Variable, tf.Tensor>();
+    for (const v of vars) {
+      const g = grads[v.name];
+      if (g) map.set(v, g);
+    }
+    if (bad !== undefined) {
+      tf.dispose([value, ...map.values()]);
+      throw new TypeError(`${this.name}.step(closure): closure returned ${bad}; allowed: a scalar (rank-0) tf.Tensor`);
+    }
+    const loss = value.dataSync()[0];
+    value.dispose();
+    return { loss, grads: map };
+  }
+
+  /**
+   * One optimisation step: evaluate `closure`, compute the gradients of its result with respect to
+   * the params, apply them. Returns the loss at the start of the step.
+   *
+   * @example
+   * ```ts
+   * const loss = opt.step(() => tf.sum(tf.square(w)));
+   * ```
+   */
+  step(closure: () => tf.Scalar): number {
+    const { loss, grads } = this.computeGradients(closure);
+    try {
+      this.applyGradients(grads);
+    } finally {
+      tf.dispose([...grads.values()]);
+    }
+    return loss;
+  }
+
+  /**
+   * Apply precomputed gradients: a `Map<tf.Variable, tf.Tensor>` or a `NamedTensorMap` keyed by
+   * `variable.name` (the `grads` of `tf.variableGrads`). Variables without a gradient are skipped;
+   * gradients of variables the optimizer does not hold are ignored. The caller keeps ownership of
+   * the gradient tensors.
+   *
+   * @example
+   * ```ts
+   * const { value, grads } = tf.variableGrads(() => lossFn());
+   * opt.applyGradients(grads);
+   * tf.dispose([value, ...Object.values(grads)]);
+   * ```
+   */
+  applyGradients(grads: GradientsInput): void {
+    if (grads === null || typeof grads !== 'object') {
+      throw new TypeError(`${this.name}.applyGradients: grads is ${describeValue(grads)}; allowed: a Map<tf.Variable, tf.Tensor> or a NamedTensorMap keyed by variable name`);
+    }
+    const work: [ParamGroup, tf.Variable, tf.Tensor][] = [];
+    this.paramGroups.forEach((group, gi) => group.params.forEach((p, i) => {
+      const field = `${this.groupField(gi)}: params[${i}]`;
+      checkVariable(field, p);
+      const g = grads instanceof Map ? grads.get(p) : (grads as Record<string, tf.Tensor | null | undefined>)[p.name];
+      if (g === null || g === undefined) return;
+      if (!(g instanceof tf.Tensor) || g.isDisposed) {
+        throw new TypeError(`${this.name}.applyGradients: the gradient of '${p.name}' is ${g instanceof tf.Tensor ? 'a disposed tensor' : describeValue(g)}; allowed: a live tf.Tensor`);
+      }
+      if (!tf.util.arraysEqual(g.shape, p.shape)) {
+        throw new RangeError(`${this.name}.applyGradients: the gradient of '${p.name}' has shape [${g.shape.join(', ')}]; allowed: the variable's shape [${p.shape.join(', ')}] (${field})`);
+      }
+      work.push([group, p, g]);
+    }));
+    for (const [group, p, g] of work) this.applyOne(group.hypers, p, g);
+  }
+
+  private applyOne(hypers: Hypers, p: tf.Variable, g: tf.Tensor): void {
+    let st = this.slots.get(p);
+    if (!st) {
+      st = { step: 0, buffers: {} };
+      this.slots.set(p, st);
+    }
+    const state = st;
+    state.step += 1;
+    const old = state.buffers;
+    const fresh = tf.tidy(() => {
+      const r = this.update(p, g, state, hypers);
+      if (r.param !== p) p.assign(r.param);
+      const out: Record<string, tf.Tensor> = {};
+      for (const [k, b] of Object.entries(r.buffers)) {
+        out[k] = b === g || b === p ? tf.clone(b) : b;
+        if (out[k] !== old[k]) tf.keep(out[k]);
+      }
+      return out;
+    });
+    for (const [k, b] of Object.entries(old)) if (fresh[k] !== b) b.dispose();
+    state.buffers = fresh;
+  }
+
+  /**
+   * The first-order update of one variable, run inside `tf.tidy`. `st.step` is already incremented
+   * (1 on the first update). Returns the new parameter value and the new buffers.
+   */
+  protected abstract update(p: tf.Variable, g: tf.Tensor, st: ParamState, h: Hypers): UpdateResult;
+
+  protected checkHyperName(name: unknown, verb: string): HyperName {
+    if (typeof name !== 'string' || !(this.hyperNames as readonly string[]).includes(name)) {
+      throw new RangeError(`${this.name}.${verb}: hyper name is ${describeValue(name)}; allowed: ${this.hyperNames.map((n) => `'${n}'`).join(', ')}`);
+    }
+    return name as HyperName;
+  }
+
+  /**
+   * Set a hyper-parameter for every group (one number) or per group (an array, one per group).
+   * Validated before anything changes. 'momentum' is Adam's beta1, 'beta' Adam's beta2 / RMSprop's alpha.
+   *
+   * @example
+   * ```ts
+   * opt.setHyper('lr', 1e-3);
+   * opt.setHyper('lr', lrRange(1e-5, 1e-3, opt.paramGroups.length));
+   * ```
+   */
+  setHyper(name: HyperName, value: number | number[]): void {
+    const key = this.checkHyperName(name, 'setHyper');
+    const values = perGroup(`${this.name}.setHyper('${key}')`, value, this.paramGroups.length);
+    const next = this.paramGroups.map((g, i) => {
+      const field = `${this.name}.setHyper('${key}')${this.paramGroups.length > 1 ? ` for param group ${i}` : ''}: value`;
+      const h = { ...g.hypers, [key]: checkHyper(field, key, values[i]) };
+      this.checkGroup(h, `${this.name}.setHyper('${key}')${this.paramGroups.length > 1 ? ` for param group ${i}` : ''}`);
+      return h;
+    });
+    next.forEach((h, i) => { this.paramGroups[i].hypers = h; });
+  }
+
+  /**
+   * The current value of a hyper-parameter, one per group.
+   *
+   * @example
+   * ```ts
+   * opt.getHyper('momentum'); // e.g. [0.9]
+   * ```
+   */
+  getHyper(name: HyperName): number[] {
+    const key = this.checkHyperName(name, 'getHyper');
+    return this.paramGroups.map((g) => g.hypers[key] as number);
+  }
+
+  /**
+   * The optimizer's state as plain JSON-safe data: hypers per group, and for parameter `i` of
+   * group `g`, `state[g][i] = { step, shape, buffers: { name: number[] } }` (or null).
+   *
+   * @example
+   * ```ts
+   * fs.writeFileSync('opt.json', JSON.stringify(opt.stateDict()));
+   * ```
+   */
+  stateDict(): OptimizerStateDict {
+    return {
+      name: this.name,
+      groups: this.paramGroups.map((g) => ({ hypers: { ...g.hypers } })),
+      state: this.paramGroups.map((g) => g.params.map((p) => {
+        const st = this.slots.get(p);
+        if (!st) return null;
+        const buffers: Record<string, number[]> = {};
+        for (const [k, b] of Object.entries(st.buffers)) buffers[k] = Array.from(b.dataSync());
+        return { step: st.step, shape: [...p.shape], buffers };
+      })),
+    };
+  }
+
+  /** Check a state dict against this optimizer's groups; throws before anything changes. */
+  protected checkStateDict(s: OptimizerStateDict): Hypers[] {
+    const where = `${this.name}.loadStateDict`;
+    if (s === null || typeof s !== 'object') throw new TypeError(`${where}: state is ${describeValue(s)}; allowed: an object from stateDict()`);
+    if (s.name !== this.name) throw new RangeError(`${where}: state.name is ${describeValue(s.name)}; allowed: '${this.name}'`);
+    if (!Array.isArray(s.groups) || s.groups.length !== this.paramGroups.length || !Array.isArray(s.state) || s.state.length !== this.paramGroups.length) {
+      throw new RangeError(`${where}: state has ${Array.isArray(s.groups) ? s.groups.length : describeValue(s.groups)} groups; allowed: ${this.paramGroups.length} (this optimizer's param groups)`);
+    }
+    return this.paramGroups.map((g, gi) => {
+      const h: Hypers = { ...g.hypers };
+      for (const [k, v] of Object.entries(s.groups[gi]?.hypers ?? {})) {
+        if (!(k in g.hypers)) throw new RangeError(`${where}: group ${gi} hyper '${k}'; allowed: ${Object.keys(g.hypers).join(', ')}`);
+        h[k] = checkHyper(`${where}: group ${gi} ${k}`, k, v);
+      }
+      this.checkGroup(h, `${where}: group ${gi}`);
+      return h;
+    });
+  }
+
+  /**
+   * Restore a state saved by {@link stateDict} into an optimizer over the same param groups (same
+   * counts and shapes). Restores the hypers and every buffer; validated before anything changes.
+   *
+   * @example
+   * ```ts
+   * const opt2 = adam([w], { lr: 1e-3 });
+   * opt2.loadStateDict(JSON.parse(fs.readFileSync('opt.json', 'utf8')));
+   * ```
+   */
+  loadStateDict(s: OptimizerStateDict): void {
+    const where = `${this.name}.loadStateDict`;
+    const hypers = this.checkStateDict(s);
+    this.paramGroups.forEach((g, gi) => {
+      const row = s.state[gi];
+      if (!Array.isArray(row) || row.length !== g.params.length) {
+        throw new RangeError(`${where}: group ${gi} has ${Array.isArray(row) ? row.length : describeValue(row)} param states; allowed: ${g.params.length}`);
+      }
+      row.forEach((ps: ParamStateDict | null, i) => {
+        if (ps === null) return;
+        checkStep(`${where}: state[${gi}][${i}].step`, ps.step);
+        const size = g.params[i].size;
+        for (const [k, arr] of Object.entries(ps.buffers ?? {})) {
+          if (!this.bufferNames.includes(k)) throw new RangeError(`${where}: state[${gi}][${i}] buffer '${k}'; allowed: ${this.bufferNames.join(', ')}`);
+          if (!Array.isArray(arr) || arr.length !== size) {
+            throw new RangeError(`${where}: state[${gi}][${i}].buffers.${k} has ${Array.isArray(arr) ? arr.length : describeValue(arr)} values; allowed: ${size} (the size of '${g.params[i].name}')`);
+          }
+        }
+      });
+    });
+    this.disposeState();
+    this.paramGroups.forEach((g, gi) => {
+      g.hypers = hypers[gi];
+      g.params.forEach((p, i) => {
+        const ps = s.state[gi][i];
+        if (!ps) return;
+        const buffers: Record<string, tf.Tensor> = {};
+        for (const [k, arr] of Object.entries(ps.buffers ?? {})) buffers[k] = tf.tensor(arr, p.shape, 'float32');
+        this.slots.set(p, { step: ps.step, buffers });
+      });
+    });
+  }
+
+  protected disposeState(): void {
+    for (const st of this.slots.values()) tf.dispose(Object.values(st.buffers));
+    this.slots.clear();
+  }
+
+  /**
+   * Free every state tensor. The optimizer stays usable (state restarts from scratch).
+   *
+   * @example
+   * ```ts
+   * opt.dispose();
+   * ```
+   */
+  dispose(): void {
+    this.disposeState();
+  }
+}
+
+function checkStep(field: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new RangeError(`${field} is ${describeValue(v)}; allowed: an integer >= 0`);
+}
