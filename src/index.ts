@@ -31,3 +31,30 @@ export type {
   HyperName, Hypers, ParamGroup, ParamsInput, GradientsInput, OptimizerStateDict, ParamStateDict,
   SgdOptions, AdamOptions, RmspropOptions, LarsOptions, LbfgsOptions, LbfgsState, LbfgsStopReason,
 } from './optim/index.js';
+
+export { arrayDataset } from './data/arrayDataset.js';
+export type { ArrayDatasetOptions } from './data/arrayDataset.js';
+export type { Dataset, Batch } from './data/dataset.js';
+export { loadDigits } from './data/loadDigits.js';
+export { loadIdx } from './data/loadIdx.js';
+export { trainValidSplit } from './data/split.js';
+export { resizeImages } from './data/resizeImages.js';
+
+export { Learner } from './learner/learner.js';
+export type { LearnerOptions } from './learner/learner.js';
+export type { FitOptions } from './learner/fitLoop.js';
+export { Recorder } from './learner/recorder.js';
+export type { EpochRecord } from './learner/recorder.js';
+export { CancelBatchError, CancelEpochError, CancelFitError, EVENTS } from './learner/events.js';
+export type { Callback, FitContext, EventName } from './learner/events.js';
+export { softmaxCrossEntropy, sparseCategoricalCrossentropy, meanSquaredError, accuracy } from './learner/losses.js';
+export type { LossFn, MetricFn, LossName } from './learner/losses.js';
+export { lrSuggestions } from './learner/suggestions.js';
+export type { LrSuggestions } from './learner/suggestions.js';
+export type { LrFindOptions, LrFindResult } from './learner/lrFind.js';
+export { oneCycleFitPhases, sgdrFitPhases } from './learner/fitPresets.js';
+export type { OneCycleOptions, SgdrOptions } from './learner/fitPresets.js';
+export { SmoothLoss, Divergence } from './learner/smoothLoss.js';
+export { fixBatchNorm } from './learner/swa.js';
+export type { SwaOptions } from './learner/swa.js';
+export { saveModel, loadWeightsInto } from './learner/checkpoint.js';

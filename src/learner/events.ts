@@ -28,6 +28,8 @@ export interface FitContext {
   iteration: number;
   /** Global epoch (0-based). */
   epoch: number;
+  /** Batches in one epoch of the current data. */
+  epochBatches: number;
   /** Index of the current phase. */
   phaseIndex: number;
   phase: TrainingPhase;
