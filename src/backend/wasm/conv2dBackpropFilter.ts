@@ -20,37 +20,114 @@ import { tf } from '../tf.js';
 import { checkFloat32, checkShape, convGeometry } from './convGeometry.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { im2colTapsByPositions } from './im2col.js';
+import { fillPhasePlanes, phaseGrid, tapOffset } from './phasePlanes.js';
+import type { PhaseGrid } from './phasePlanes.js';
 import { disposeInfo, f32, matMul, stockKernel, wasmBackendOf } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'Conv2DBackpropFilter';
 
 /** Tuning: floats of the `dy` chunk (the packed matmul operand) and of the im2col chunk. */
-export const filterChunking = { dyFloats: 1 << 16, colsFloats: 1 << 22 };
+export const filterChunking = { dyFloats: 1 << 16, colsFloats: 1 << 22, maxGridOverhead: 1.6 };
 
-/** Output rows `(n, oh)` per chunk for a geometry: bounded by the dy chunk and the im2col chunk. */
-export function rowsPerChunk(g: ConvGeometry, K: number, cout: number): number {
-  const byDy = Math.floor(filterChunking.dyFloats / (g.outWidth * cout));
-  const byCols = Math.floor(filterChunking.colsFloats / (g.outWidth * K));
-  return Math.max(1, Math.min(byDy, byCols, g.batch * g.outHeight));
+/** Rows per chunk, where a row holds `rowPositions` positions: bounded by the dy and im2col chunk sizes. */
+function chunkRows(rowPositions: number, K: number, cout: number, totalRows: number): number {
+  const byDy = Math.floor(filterChunking.dyFloats / (rowPositions * cout));
+  const byCols = Math.floor(filterChunking.colsFloats / (rowPositions * K));
+  return Math.max(1, Math.min(byDy, byCols, totalRows));
 }
 
-/**
- * Filter gradient of an NHWC convolution on the wasm backend: `dW = Σ_chunks cols_c · dy_c`.
- * `xData`/`dyData` accessors re-read heap views (they move when the heap grows).
- */
-export function filterGradient(
-  backend: WasmBackend,
-  g: ConvGeometry,
-  x: TensorInfo,
-  dy: TensorInfo,
-  filterShape: number[],
-): TensorInfo {
+/** `acc += part` (both `[K, cout]`), freeing `part`; returns the accumulator. */
+function accumulate(backend: WasmBackend, acc: TensorInfo | undefined, part: TensorInfo): TensorInfo {
+  if (acc === undefined) return part;
+  const a = f32(backend, acc);
+  const p = f32(backend, part);
+  for (let i = 0; i < a.length; i++) a[i] += p[i];
+  disposeInfo(backend, part);
+  return acc;
+}
+
+/** A run of consecutive valid grid rows of one image: grid position `q`, `rows` rows. */
+interface Segment { q: number; n: number; i0: number; rows: number }
+
+/** Valid grid rows (`i < outHeight`) of the batch, grouped into chunks of at most `step` rows. */
+function gridChunks(g: ConvGeometry, grid: PhaseGrid, step: number): Segment[][] {
+  const chunks: Segment[][] = [];
+  let current: Segment[] = [];
+  let count = 0;
+  for (let n = 0; n < g.batch; n++) {
+    for (let i = 0; i < g.outHeight;) {
+      const rows = Math.min(g.outHeight - i, step - count);
+      current.push({ q: (n * grid.Hg + i) * grid.Wg, n, i0: i, rows });
+      count += rows;
+      i += rows;
+      if (count === step) {
+        chunks.push(current);
+        current = [];
+        count = 0;
+      }
+    }
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+}
+
+/** Grid path: phase planes of x, im2col rows as native slice copies, one matmul per chunk. */
+function viaPhasePlanes(backend: WasmBackend, g: ConvGeometry, grid: PhaseGrid, x: TensorInfo, dy: TensorInfo): TensorInfo | undefined {
+  const batchMatMul = stockKernel('BatchMatMul');
+  const { filterHeight: FH, filterWidth: FW, inChannels: C, outChannels: CO, outHeight: OH, outWidth: OW } = g;
+  const Wg = grid.Wg;
+  const K = FH * FW * C;
+  const planes = backend.makeOutput([grid.planeFloats], 'float32');
+  fillPhasePlanes(f32(backend, x), g, grid, f32(backend, planes));
+  const offsets: number[] = [];
+  for (let kh = 0; kh < FH; kh++) {
+    for (let kw = 0; kw < FW; kw++) {
+      for (let ci = 0; ci < C; ci++) offsets.push(tapOffset(g, grid, kh, kw, ci));
+    }
+  }
+  let result: TensorInfo | undefined;
+  for (const chunk of gridChunks(g, grid, chunkRows(Wg, K, CO, g.batch * OH))) {
+    const Qc = chunk.reduce((t, s) => t + s.rows, 0) * Wg;
+    const cols = backend.makeOutput([K, Qc], 'float32');
+    const dyChunk = backend.makeOutput([Qc, CO], 'float32');
+    const pv = f32(backend, planes);
+    const cv = f32(backend, cols);
+    for (let k = 0; k < K; k++) {
+      let dst = k * Qc;
+      for (const s of chunk) {
+        const off = offsets[k] + s.q;
+        const len = s.rows * Wg;
+        cv.set(pv.subarray(off, off + len), dst);
+        dst += len;
+      }
+    }
+    const bv = f32(backend, dyChunk);
+    const dv = f32(backend, dy);
+    bv.fill(0);
+    let pos = 0;
+    for (const s of chunk) {
+      for (let r = 0; r < s.rows; r++, pos += Wg) {
+        const src = (s.n * OH + s.i0 + r) * OW * CO;
+        bv.set(dv.subarray(src, src + OW * CO), pos * CO);
+      }
+    }
+    const part = matMul(backend, batchMatMul, cols, dyChunk);
+    disposeInfo(backend, cols);
+    disposeInfo(backend, dyChunk);
+    result = accumulate(backend, result, part);
+  }
+  disposeInfo(backend, planes);
+  return result;
+}
+
+/** im2col path (for grids with a large overhead: big filters on small images). */
+function viaIm2col(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo): TensorInfo | undefined {
   const batchMatMul = stockKernel('BatchMatMul');
   const K = g.filterHeight * g.filterWidth * g.inChannels;
   const cout = g.outChannels;
   const rows = g.batch * g.outHeight;
-  const step = rowsPerChunk(g, K, cout);
+  const step = chunkRows(g.outWidth, K, cout, rows);
   let result: TensorInfo | undefined;
   for (let r0 = 0; r0 < rows; r0 += step) {
     const r1 = Math.min(rows, r0 + step);
@@ -59,19 +136,32 @@ export function filterGradient(
     const dyChunk = backend.makeOutput([P, cout], 'float32');
     // views after both allocations (an allocation may grow, and so detach, the heap)
     im2colTapsByPositions(f32(backend, x), g, r0, r1, f32(backend, cols));
-    const dyAll = f32(backend, dy);
-    f32(backend, dyChunk).set(dyAll.subarray(r0 * g.outWidth * cout, r1 * g.outWidth * cout));
+    f32(backend, dyChunk).set(f32(backend, dy).subarray(r0 * g.outWidth * cout, r1 * g.outWidth * cout));
     const part = matMul(backend, batchMatMul, cols, dyChunk);
     disposeInfo(backend, cols);
     disposeInfo(backend, dyChunk);
-    if (result === undefined) {
-      result = part;
-    } else {
-      const acc = f32(backend, result);
-      const add = f32(backend, part);
-      for (let i = 0; i < acc.length; i++) acc[i] += add[i];
-      disposeInfo(backend, part);
-    }
+    result = accumulate(backend, result, part);
+  }
+  return result;
+}
+
+/**
+ * Filter gradient of an NHWC convolution on the wasm backend: `dW = Σ_chunks cols_c · dy_c`, with
+ * `cols` built from phase planes (see phasePlanes.ts) or, when the grid overhead is large, by im2col.
+ */
+export function filterGradient(
+  backend: WasmBackend,
+  g: ConvGeometry,
+  x: TensorInfo,
+  dy: TensorInfo,
+  filterShape: number[],
+): TensorInfo {
+  let result: TensorInfo | undefined;
+  if (g.batch * g.outHeight * g.outWidth > 0) {
+    const grid = phaseGrid(g);
+    result = grid.overhead <= filterChunking.maxGridOverhead
+      ? viaPhasePlanes(backend, g, grid, x, dy)
+      : viaIm2col(backend, g, x, dy);
   }
   if (result === undefined) {
     // no output positions (empty batch): the gradient is zero
@@ -89,6 +179,7 @@ function conv2dBackpropFilter(args: KernelArgs): TensorInfo {
   checkFloat32(KERNEL, 'x', x);
   checkFloat32(KERNEL, 'dy', dy);
   const g = convGeometry(KERNEL, x.shape, filterShape, attrs, false);
+  checkShape(KERNEL, 'filterShape', filterShape, [g.filterHeight, g.filterWidth, g.inChannels, filterShape[3]]);
   checkShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
   return filterGradient(backend, g, x, dy, filterShape);
 }
