@@ -58,3 +58,4 @@ export { SmoothLoss, Divergence } from './learner/smoothLoss.js';
 export { fixBatchNorm } from './learner/swa.js';
 export type { SwaOptions } from './learner/swa.js';
 export { saveModel, loadWeightsInto } from './learner/checkpoint.js';
+export { registerWasmTrainingKernels } from './backend/wasm/registerWasmTrainingKernels.js';

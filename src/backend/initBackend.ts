@@ -1,4 +1,5 @@
 import { tf } from './tf.js';
+import { registerWasmTrainingKernels } from './wasm/registerWasmTrainingKernels.js';
 
 /** What `initBackend()` chose. `threads` is how many threads the backend computes with. */
 export interface BackendInfo {
@@ -56,6 +57,7 @@ async function tryWasm(): Promise<BackendInfo | string> {
     await import('@tensorflow/tfjs-backend-wasm');
     if (!(await tf.setBackend('wasm'))) return `backend 'wasm' did not initialise`;
     await tf.ready();
+    registerWasmTrainingKernels();
     for (const hook of wasmReadyHooks) hook();
     return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', threads: 1 };
   } catch (e) {

@@ -1,0 +1,192 @@
+/**
+ * wasm kernel for `Conv2DBackpropFilter` (missing from stock tfjs-backend-wasm 4.22).
+ *
+ * Formula (NHWC, filter `[fh, fw, cin, cout]`):
+ * `dW[kh, kw, ci, co] = Σ_{n, oh, ow} x[n, oh*sh + kh*dh - padTop, ow*sw + kw*dw - padLeft, ci] · dy[n, oh, ow, co]`.
+ *
+ * Computed as `cols[K, P] · dy[P, cout]` with `K = fh*fw*cin`, `P` = output positions, `cols` the
+ * im2col of x in taps × positions layout written straight into the wasm heap, and the product by
+ * the wasm backend's own (XNNPACK) matmul — no transpose anywhere. Positions are processed in
+ * chunks so the packed `dy` chunk stays in cache and memory stays bounded for big images; the
+ * partial products are summed.
+ *
+ * @example
+ * ```ts
+ * await tf.setBackend('wasm'); registerWasmTrainingKernels();
+ * const dW = tf.conv2dBackpropFilter(x, dy, [3, 3, 1, 32], 1, 'same'); // now runs on wasm
+ * ```
+ */
+import { tf } from '../tf.js';
+import { checkFloat32, checkShape, convGeometry } from './convGeometry.js';
+import type { ConvGeometry } from './convGeometry.js';
+import { im2colTapsByPositions } from './im2col.js';
+import { fillPhasePlanes, phaseGrid, tapOffset } from './phasePlanes.js';
+import type { PhaseGrid } from './phasePlanes.js';
+import { disposeInfo, f32, matMul, stockKernel, wasmBackendOf } from './wasmHeap.js';
+import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
+
+const KERNEL = 'Conv2DBackpropFilter';
+
+/** Tuning: floats of the `dy` chunk (the packed matmul operand) and of the im2col chunk. */
+export const filterChunking = { dyFloats: 1 << 16, colsFloats: 1 << 22, maxGridOverhead: 1.6 };
+
+/** Rows per chunk, where a row holds `rowPositions` positions: bounded by the dy and im2col chunk sizes. */
+function chunkRows(rowPositions: number, K: number, cout: number, totalRows: number): number {
+  const byDy = Math.floor(filterChunking.dyFloats / (rowPositions * cout));
+  const byCols = Math.floor(filterChunking.colsFloats / (rowPositions * K));
+  return Math.max(1, Math.min(byDy, byCols, totalRows));
+}
+
+/** `acc += part` (both `[K, cout]`), freeing `part`; returns the accumulator. */
+function accumulate(backend: WasmBackend, acc: TensorInfo | undefined, part: TensorInfo): TensorInfo {
+  if (acc === undefined) return part;
+  const a = f32(backend, acc);
+  const p = f32(backend, part);
+  for (let i = 0; i < a.length; i++) a[i] += p[i];
+  disposeInfo(backend, part);
+  return acc;
+}
+
+/** A run of consecutive valid grid rows of one image: grid position `q`, `rows` rows. */
+interface Segment { q: number; n: number; i0: number; rows: number }
+
+/** Valid grid rows (`i < outHeight`) of the batch, grouped into chunks of at most `step` rows. */
+function gridChunks(g: ConvGeometry, grid: PhaseGrid, step: number): Segment[][] {
+  const chunks: Segment[][] = [];
+  let current: Segment[] = [];
+  let count = 0;
+  for (let n = 0; n < g.batch; n++) {
+    for (let i = 0; i < g.outHeight;) {
+      const rows = Math.min(g.outHeight - i, step - count);
+      current.push({ q: (n * grid.Hg + i) * grid.Wg, n, i0: i, rows });
+      count += rows;
+      i += rows;
+      if (count === step) {
+        chunks.push(current);
+        current = [];
+        count = 0;
+      }
+    }
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+}
+
+/** Grid path: phase planes of x, im2col rows as native slice copies, one matmul per chunk. */
+function viaPhasePlanes(backend: WasmBackend, g: ConvGeometry, grid: PhaseGrid, x: TensorInfo, dy: TensorInfo): TensorInfo | undefined {
+  const batchMatMul = stockKernel('BatchMatMul');
+  const { filterHeight: FH, filterWidth: FW, inChannels: C, outChannels: CO, outHeight: OH, outWidth: OW } = g;
+  const Wg = grid.Wg;
+  const K = FH * FW * C;
+  const planes = backend.makeOutput([grid.planeFloats], 'float32');
+  fillPhasePlanes(f32(backend, x), g, grid, f32(backend, planes));
+  const offsets: number[] = [];
+  for (let kh = 0; kh < FH; kh++) {
+    for (let kw = 0; kw < FW; kw++) {
+      for (let ci = 0; ci < C; ci++) offsets.push(tapOffset(g, grid, kh, kw, ci));
+    }
+  }
+  let result: TensorInfo | undefined;
+  for (const chunk of gridChunks(g, grid, chunkRows(Wg, K, CO, g.batch * OH))) {
+    const Qc = chunk.reduce((t, s) => t + s.rows, 0) * Wg;
+    const cols = backend.makeOutput([K, Qc], 'float32');
+    const dyChunk = backend.makeOutput([Qc, CO], 'float32');
+    const pv = f32(backend, planes);
+    const cv = f32(backend, cols);
+    for (let k = 0; k < K; k++) {
+      let dst = k * Qc;
+      for (const s of chunk) {
+        const off = offsets[k] + s.q;
+        const len = s.rows * Wg;
+        cv.set(pv.subarray(off, off + len), dst);
+        dst += len;
+      }
+    }
+    const bv = f32(backend, dyChunk);
+    const dv = f32(backend, dy);
+    bv.fill(0);
+    let pos = 0;
+    for (const s of chunk) {
+      for (let r = 0; r < s.rows; r++, pos += Wg) {
+        const src = (s.n * OH + s.i0 + r) * OW * CO;
+        bv.set(dv.subarray(src, src + OW * CO), pos * CO);
+      }
+    }
+    const part = matMul(backend, batchMatMul, cols, dyChunk);
+    disposeInfo(backend, cols);
+    disposeInfo(backend, dyChunk);
+    result = accumulate(backend, result, part);
+  }
+  disposeInfo(backend, planes);
+  return result;
+}
+
+/** im2col path (for grids with a large overhead: big filters on small images). */
+function viaIm2col(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo): TensorInfo | undefined {
+  const batchMatMul = stockKernel('BatchMatMul');
+  const K = g.filterHeight * g.filterWidth * g.inChannels;
+  const cout = g.outChannels;
+  const rows = g.batch * g.outHeight;
+  const step = chunkRows(g.outWidth, K, cout, rows);
+  let result: TensorInfo | undefined;
+  for (let r0 = 0; r0 < rows; r0 += step) {
+    const r1 = Math.min(rows, r0 + step);
+    const P = (r1 - r0) * g.outWidth;
+    const cols = backend.makeOutput([K, P], 'float32');
+    const dyChunk = backend.makeOutput([P, cout], 'float32');
+    // views after both allocations (an allocation may grow, and so detach, the heap)
+    im2colTapsByPositions(f32(backend, x), g, r0, r1, f32(backend, cols));
+    f32(backend, dyChunk).set(f32(backend, dy).subarray(r0 * g.outWidth * cout, r1 * g.outWidth * cout));
+    const part = matMul(backend, batchMatMul, cols, dyChunk);
+    disposeInfo(backend, cols);
+    disposeInfo(backend, dyChunk);
+    result = accumulate(backend, result, part);
+  }
+  return result;
+}
+
+/**
+ * Filter gradient of an NHWC convolution on the wasm backend: `dW = Σ_chunks cols_c · dy_c`, with
+ * `cols` built from phase planes (see phasePlanes.ts) or, when the grid overhead is large, by im2col.
+ */
+export function filterGradient(
+  backend: WasmBackend,
+  g: ConvGeometry,
+  x: TensorInfo,
+  dy: TensorInfo,
+  filterShape: number[],
+): TensorInfo {
+  let result: TensorInfo | undefined;
+  if (g.batch * g.outHeight * g.outWidth > 0) {
+    const grid = phaseGrid(g);
+    result = grid.overhead <= filterChunking.maxGridOverhead
+      ? viaPhasePlanes(backend, g, grid, x, dy)
+      : viaIm2col(backend, g, x, dy);
+  }
+  if (result === undefined) {
+    // no output positions (empty batch): the gradient is zero
+    result = backend.makeOutput(filterShape, 'float32');
+    f32(backend, result).fill(0);
+  }
+  return { dataId: result.dataId, shape: filterShape.slice(), dtype: 'float32' };
+}
+
+function conv2dBackpropFilter(args: KernelArgs): TensorInfo {
+  const backend = wasmBackendOf(args);
+  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+  const attrs = args.attrs ?? {};
+  const filterShape = attrs.filterShape as number[];
+  checkFloat32(KERNEL, 'x', x);
+  checkFloat32(KERNEL, 'dy', dy);
+  const g = convGeometry(KERNEL, x.shape, filterShape, attrs, false);
+  checkShape(KERNEL, 'filterShape', filterShape, [g.filterHeight, g.filterWidth, g.inChannels, filterShape[3]]);
+  checkShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
+  return filterGradient(backend, g, x, dy, filterShape);
+}
+
+/** Kernel config registered by {@link registerWasmTrainingKernels}. */
+export const conv2dBackpropFilterConfig: tf.KernelConfig = {
+  kernelName: KERNEL,
+  backendName: 'wasm',
+  kernelFunc: conv2dBackpropFilter as unknown as tf.KernelFunc,
+};

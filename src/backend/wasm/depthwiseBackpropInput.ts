@@ -1,0 +1,80 @@
+/**
+ * wasm kernel for `DepthwiseConv2dNativeBackpropInput` (missing from stock tfjs-backend-wasm 4.22).
+ *
+ * Formula (NHWC, filter `[fh, fw, c, M]`, output channel `c*M + m`):
+ * `dx[n, ih, iw, c] = Σ_{kh, kw, m} dy[n, oh, ow, c*M + m] · W[kh, kw, c, m]` over the `(oh, ow)` with
+ * `ih = oh*sh + kh*dh - padTop`, `iw = ow*sw + kw*dw - padLeft`.
+ *
+ * Memory-bound, so a scatter-add over output positions in a tight typed-array loop over
+ * contiguous channels. Dilations are honoured.
+ *
+ * @example
+ * ```ts
+ * await tf.setBackend('wasm'); registerWasmTrainingKernels();
+ * const g = tf.grad((x: tf.Tensor4D) => tf.sum(tf.depthwiseConv2d(x, w, 2, 'same')))(x);
+ * ```
+ */
+import { tf } from '../tf.js';
+import { checkFloat32, checkShape, convGeometry } from './convGeometry.js';
+import { f32, wasmBackendOf } from './wasmHeap.js';
+import type { KernelArgs, TensorInfo } from './wasmHeap.js';
+
+const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
+
+function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
+  const backend = wasmBackendOf(args);
+  const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
+  const attrs = args.attrs ?? {};
+  const inShape = attrs.inputShape as number[];
+  checkFloat32(KERNEL, 'dy', dy);
+  checkFloat32(KERNEL, 'filter', filter);
+  const g = convGeometry(KERNEL, inShape, filter.shape, attrs, true);
+  checkShape(KERNEL, 'filter', filter.shape, [g.filterHeight, g.filterWidth, g.inChannels, filter.shape[3]]);
+  checkShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CM } = g;
+  const { filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW } = g;
+  const { dilationHeight: DH, dilationWidth: DW, padTop, padLeft } = g;
+  const M = CM / C;
+  const out = backend.makeOutput(inShape, 'float32');
+  const dx = f32(backend, out);
+  dx.fill(0);
+  const dys = f32(backend, dy);
+  const w = f32(backend, filter);
+  for (let n = 0; n < g.batch; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let kh = 0; kh < FH; kh++) {
+        const ih = oh * SH + kh * DH - padTop;
+        if (ih < 0 || ih >= H) continue;
+        const xRow = (n * H + ih) * W;
+        const dyRow = (n * OH + oh) * OW;
+        for (let ow = 0; ow < OW; ow++) {
+          const dyBase = (dyRow + ow) * CM;
+          for (let kw = 0; kw < FW; kw++) {
+            const iw = ow * SW + kw * DW - padLeft;
+            if (iw < 0 || iw >= W) continue;
+            const xBase = (xRow + iw) * C;
+            const wBase = (kh * FW + kw) * CM;
+            if (M === 1) {
+              for (let c = 0; c < C; c++) dx[xBase + c] += dys[dyBase + c] * w[wBase + c];
+            } else {
+              for (let c = 0; c < C; c++) {
+                const o = c * M;
+                let s = 0;
+                for (let m = 0; m < M; m++) s += dys[dyBase + o + m] * w[wBase + o + m];
+                dx[xBase + c] += s;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Kernel config registered by {@link registerWasmTrainingKernels}. */
+export const depthwiseBackpropInputConfig: tf.KernelConfig = {
+  kernelName: KERNEL,
+  backendName: 'wasm',
+  kernelFunc: depthwiseBackpropInput as unknown as tf.KernelFunc,
+};

@@ -1,0 +1,72 @@
+/**
+ * Access to the tfjs wasm backend's heap and to its own kernels, for phasewise's training kernels.
+ *
+ * Tensors of the wasm backend live in the wasm module's linear memory; a kernel reads and writes
+ * them through typed-array views on that memory. A view goes stale when the heap grows (any
+ * allocation may grow it), so views are taken after every allocation of a step, never cached.
+ *
+ * @example
+ * ```ts
+ * const out = backend.makeOutput([2, 3], 'float32');
+ * f32(backend, out).fill(0);
+ * ```
+ */
+import { tf } from '../tf.js';
+
+/** A tensor as kernels see it (tfjs `TensorInfo`). */
+export type TensorInfo = tf.TensorInfo;
+
+/** The part of tfjs-backend-wasm's `BackendWasm` that phasewise's kernels use. */
+export interface WasmBackend {
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+  disposeData(dataId: object, force?: boolean): boolean;
+}
+
+/** Arguments tfjs passes to a kernel function. */
+export interface KernelArgs {
+  inputs: Record<string, TensorInfo>;
+  backend: unknown;
+  attrs?: Record<string, unknown>;
+}
+
+/** The wasm backend handed to a kernel, typed. */
+export function wasmBackendOf(args: KernelArgs): WasmBackend {
+  return args.backend as WasmBackend;
+}
+
+/** A float32 view of a wasm tensor's data (re-take it after any allocation). */
+export function f32(backend: WasmBackend, info: TensorInfo): Float32Array {
+  return backend.typedArrayFromHeap(info) as Float32Array;
+}
+
+/** Free a wasm tensor made inside a kernel. */
+export function disposeInfo(backend: WasmBackend, info: TensorInfo): void {
+  backend.disposeData(info.dataId);
+}
+
+type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => TensorInfo;
+
+/**
+ * The wasm backend's own kernel function `name` (e.g. 'BatchMatMul', 'Conv2D'), captured at the time
+ * phasewise registers its kernels, so that replacing a stock kernel cannot recurse into ours.
+ */
+export function stockKernel(name: string): KernelFunc {
+  const config = tf.getKernel(name, 'wasm');
+  if (!config) {
+    throw new Error(`phasewise wasm kernels need the wasm backend's own '${name}' kernel, which is not registered (import '@tensorflow/tfjs-backend-wasm' first)`);
+  }
+  return config.kernelFunc as unknown as KernelFunc;
+}
+
+/**
+ * `a [m, k] · b [k, n]` with the wasm backend's BatchMatMul (XNNPACK fully-connected, its fast
+ * path: no transposes, batch 1). Returns a new `[1, m, n]` tensor owned by the caller.
+ *
+ * The wasm backend caches the packed right-hand side by tensor id, so `b` must be a tensor whose
+ * contents never change while it lives (phasewise always passes a fresh tensor and frees it).
+ */
+export function matMul(backend: WasmBackend, batchMatMul: KernelFunc, a: TensorInfo, b: TensorInfo): TensorInfo {
+  return batchMatMul({ inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false } });
+}
