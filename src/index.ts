@@ -59,3 +59,6 @@ export { fixBatchNorm } from './learner/swa.js';
 export type { SwaOptions } from './learner/swa.js';
 export { saveModel, loadWeightsInto } from './learner/checkpoint.js';
 export { registerWasmTrainingKernels } from './backend/wasm/registerWasmTrainingKernels.js';
+export { simpleCnn } from './learner/simpleCnn.js';
+export type { SimpleCnnOptions } from './learner/simpleCnn.js';
+export { tf, tfl } from './backend/tf.js';
