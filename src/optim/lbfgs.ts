@@ -82,7 +82,7 @@ export class LBFGS extends Optimizer {
     this.numel = groups[0].params.reduce((n, p) => n + p.size, 0);
   }
 
-  protected update(_p: tf.Variable, _g: tf.Tensor, _s: ParamState, _h: Hypers): UpdateResult {
+  protected update(_p: tf.Variable, _g: tf.Tensor, _s: ParamState, _h: Hypers, _k: (v: number) => tf.Scalar): UpdateResult {
     throw new TypeError('lbfgs: no per-variable update; use step(closure)');
   }
 

@@ -155,10 +155,21 @@ export abstract class Optimizer {
       }
       work.push([group, p, g]);
     }));
-    for (const [group, p, g] of work) this.applyOne(group.hypers, p, g);
+    // Scalars of this call only (hypers are re-read on every call), shared by all variables.
+    const scalars = new Map<number, tf.Scalar>();
+    const k = (v: number): tf.Scalar => {
+      let t = scalars.get(v);
+      if (!t) { t = tf.keep(tf.scalar(v, 'float32')); scalars.set(v, t); }
+      return t;
+    };
+    try {
+      for (const [group, p, g] of work) this.applyOne(group.hypers, p, g, k);
+    } finally {
+      tf.dispose([...scalars.values()]);
+    }
   }
 
-  private applyOne(hypers: Hypers, p: tf.Variable, g: tf.Tensor): void {
+  private applyOne(hypers: Hypers, p: tf.Variable, g: tf.Tensor, k: (v: number) => tf.Scalar): void {
     let st = this.slots.get(p);
     if (!st) {
       st = { step: 0, buffers: {} };
@@ -168,7 +179,7 @@ export abstract class Optimizer {
     state.step += 1;
     const old = state.buffers;
     const fresh = tf.tidy(() => {
-      const r = this.update(p, g, state, hypers);
+      const r = this.update(p, g, state, hypers, k);
       if (r.param !== p) p.assign(r.param);
       const out: Record<string, tf.Tensor> = {};
       for (const [k, b] of Object.entries(r.buffers)) {
@@ -183,9 +194,10 @@ export abstract class Optimizer {
 
   /**
    * The first-order update of one variable, run inside `tf.tidy`. `st.step` is already incremented
-   * (1 on the first update). Returns the new parameter value and the new buffers.
+   * (1 on the first update). `k(v)` gives a float32 scalar tensor of `v`, shared by the variables of
+   * this call (cheaper than one upload per op). Returns the new parameter value and new buffers.
    */
-  protected abstract update(p: tf.Variable, g: tf.Tensor, st: ParamState, h: Hypers): UpdateResult;
+  protected abstract update(p: tf.Variable, g: tf.Tensor, st: ParamState, h: Hypers, k: (v: number) => tf.Scalar): UpdateResult;
 
   protected checkHyperName(name: unknown, verb: string): HyperName {
     if (typeof name !== 'string' || !(this.hyperNames as readonly string[]).includes(name)) {
