@@ -8,7 +8,7 @@
 import { initBackend, sgd, adam } from '../dist/index.js';
 import * as tf from '@tensorflow/tfjs-core';
 
-const STEPS = Number(process.argv[2] ?? 200);
+const STEPS = Number(process.argv[2] ?? 600);
 await initBackend('wasm');
 
 const SHAPES = [[784, 512], [512], [512, 512], [512], [512, 784], [784]]; // ~1.07M params
@@ -24,38 +24,32 @@ function makeGrads(vars) {
 }
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
 
-function timeIt(apply, vars) {
-  // warm-up (creates state), then interleaved timing with a sync read to flush the backend
-  for (let i = 0; i < 5; i++) apply();
-  vars[0].dataSync();
-  const times = [];
-  for (let i = 0; i < STEPS; i++) {
-    const t0 = performance.now();
-    apply();
-    vars[vars.length - 1].dataSync();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
+function timeStep(apply, vars) {
+  const t0 = performance.now();
+  apply();
+  vars[vars.length - 1].dataSync(); // flush the backend
+  return performance.now() - t0;
 }
 
 function pair(label, makeOurs, makeTheirs) {
   const va = makeVars(`${label}_a`), vb = makeVars(`${label}_b`);
   const ga = makeGrads(va), gb = makeGrads(vb);
   const ours = makeOurs(va), theirs = makeTheirs();
-  const results = { ours: [], theirs: [] };
-  let n0 = 0;
-  // alternate rounds so drifting machine load hits both sides alike
-  for (let r = 0; r < 3; r++) {
-    if (r === 1) n0 = tf.memory().numTensors; // after every optimizer's state exists
-    results.ours.push(timeIt(() => ours.applyGradients(ga), va));
-    results.theirs.push(timeIt(() => theirs.applyGradients(gb), vb));
+  const stepOurs = () => ours.applyGradients(ga), stepTheirs = () => theirs.applyGradients(gb);
+  for (let i = 0; i < 5; i++) { timeStep(stepOurs, va); timeStep(stepTheirs, vb); } // warm-up, creates state
+  const n0 = tf.memory().numTensors;
+  const a = [], b = [];
+  // interleave single steps (alternating which goes first) so machine load hits both sides alike
+  for (let i = 0; i < STEPS; i++) {
+    if (i % 2 === 0) { a.push(timeStep(stepOurs, va)); b.push(timeStep(stepTheirs, vb)); }
+    else { b.push(timeStep(stepTheirs, vb)); a.push(timeStep(stepOurs, va)); }
   }
-  const o = median(results.ours), t = median(results.theirs);
-  console.log(`${label.padEnd(16)} phasewise ${o.toFixed(2)} ms  tfjs ${t.toFixed(2)} ms  ratio ${(o / t).toFixed(2)}  (tensors stable: ${tf.memory().numTensors === n0})`);
+  const o = median(a), t = median(b);
+  console.log(`${label.padEnd(14)} phasewise ${o.toFixed(2)} ms  tfjs ${t.toFixed(2)} ms  ratio ${(o / t).toFixed(2)}  (tensors stable: ${tf.memory().numTensors === n0})`);
   ours.dispose(); theirs.dispose();
   tf.dispose([...va, ...vb, ...Object.values(ga), ...Object.values(gb)]);
 }
 
-console.log(`wasm backend, ${total} parameters in ${SHAPES.length} variables, ${STEPS} steps x 3 rounds, median per step`);
+console.log(`wasm backend, ${total} parameters in ${SHAPES.length} variables, ${STEPS} interleaved steps each, median per step`);
 pair('sgd momentum', (v) => sgd(v, { lr: 0.01, momentum: 0.9 }), () => tf.train.momentum(0.01, 0.9));
 pair('adam', (v) => adam(v, { lr: 1e-3 }), () => tf.train.adam(1e-3, 0.9, 0.999, 1e-8));
