@@ -62,3 +62,7 @@ export { registerWasmTrainingKernels } from './backend/wasm/registerWasmTraining
 export { simpleCnn } from './learner/simpleCnn.js';
 export type { SimpleCnnOptions } from './learner/simpleCnn.js';
 export { tf, tfl } from './backend/tf.js';
+export { plotLosses } from './plot/plotLosses.js';
+export type { LossRecord } from './plot/plotLosses.js';
+export { plotLrFind } from './plot/plotLrFind.js';
+export type { LrFindCurve, PlotLrFindOptions } from './plot/plotLrFind.js';

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { lrFindCommand } from './lrFindCommand.js';
 import { plotScheduleCommand, UsageError } from './plotSchedule.js';
+import { trainCommand } from './train.js';
 import { PhasesFileError } from './readPhases.js';
 
 /** Print an error without a stack for expected problems (bad input), with one otherwise; exit 1. */
@@ -35,6 +37,61 @@ program
   .action(async (file, opts) => {
     try {
       console.log(await plotScheduleCommand(file, opts));
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program
+  .command('train')
+  .description('train a small CNN on digits (bundled) or Fashion-MNIST through a preset or a phases.json; writes a run folder')
+  .option('--data <spec>', 'digits | fashion-mnist:<dir with the IDX files>', 'digits')
+  .option('--phases <file>', 'a phases.json instead of a preset')
+  .addOption(new Option('--preset <name>', 'one-cycle (default) | sgdr').choices(['one-cycle', 'sgdr']))
+  .option('--lr <lr>', 'preset learning rate (default 0.4)')
+  .option('--optimizer <name>', 'preset optimizer: sgd | adam | adamw | rmsprop | lars (default sgd)')
+  .option('--cycle-len <epochs>', 'preset cycle length in epochs (one-cycle 8, sgdr 1)')
+  .option('--div <div>', 'one-cycle: lr / div is the low lr (default 10)')
+  .option('--pct <pct>', 'one-cycle: percent of the cycle in the final annihilation (default 10)')
+  .option('--max-mom <m>', 'one-cycle: maximum momentum (default 0.95)')
+  .option('--min-mom <m>', 'one-cycle: minimum momentum (default 0.85)')
+  .option('--cycles <n>', 'sgdr: number of cycles (default 3)')
+  .option('--cycle-mult <m>', 'sgdr: cycle length multiplier (default 2)')
+  .option('--batch-size <n>', 'batch size', '64')
+  .option('--valid-pct <p>', 'fraction held out for validation', '0.2')
+  .option('--seed <n>', 'seed of the split, the shuffle and the initial weights', '0')
+  .option('--filters <list>', 'filters of the CNN blocks', '32,64,128')
+  .option('--stop-div', 'stop when the smoothed loss diverges')
+  .option('--swa-start <epoch>', 'stochastic weight averaging from this (1-based) epoch')
+  .option('--swa-eval-freq <n>', 'evaluate the SWA model every n epochs (default 1)')
+  .option('--resume', 'continue from <out>/checkpoint')
+  .option('--quiet', 'no progress bar or epoch lines')
+  .option('-o, --out <dir>', 'the run folder', 'runs/digits')
+  .action(async (opts) => {
+    try {
+      const r = await trainCommand(opts);
+      console.log(r.summary);
+      if (r.interrupted) process.exit(130);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program
+  .command('lr-find')
+  .description("the LR range test on the train command's CNN: plot loss against lr and print suggestions")
+  .option('--data <spec>', 'digits | fashion-mnist:<dir>', 'digits')
+  .option('--start-lr <lr>', 'first lr', '1e-5')
+  .option('--end-lr <lr>', 'last lr', '10')
+  .option('--num-it <n>', 'iterations', '100')
+  .option('--linear', 'linear lr steps and a linear x axis')
+  .option('--optimizer <name>', 'sgd | adam | adamw | rmsprop | lars', 'sgd')
+  .option('--batch-size <n>', 'batch size', '64')
+  .option('--seed <n>', 'seed', '0')
+  .option('-o, --output <file>', 'lr-find.png | .svg | .json', 'runs/lr-find.png')
+  .action(async (opts) => {
+    try {
+      console.log(await lrFindCommand(opts));
     } catch (e) {
       fail(e);
     }
