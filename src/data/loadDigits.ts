@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { requireBackend } from '../backend/initBackend.js';
 import { tf } from '../backend/tf.js';
 
 /** Where the bundled digits file lives (data/digits.csv.gz at the package root). */
@@ -18,6 +19,7 @@ export const DIGITS_FILE = fileURLToPath(new URL('../../data/digits.csv.gz', imp
  * ```
  */
 export function loadDigits(): { x: tf.Tensor4D; y: tf.Tensor1D } {
+  requireBackend('loadDigits');
   const text = gunzipSync(readFileSync(DIGITS_FILE)).toString('utf8');
   const rows = text.split('\n').filter((l) => l.trim() !== '');
   const pixels = new Float32Array(rows.length * 64);

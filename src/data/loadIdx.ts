@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { requireBackend } from '../backend/initBackend.js';
 import { tf } from '../backend/tf.js';
 
 function readMaybeGz(file: string): Buffer {
@@ -39,6 +40,7 @@ export function parseIdx(buf: Buffer, file: string): { dims: number[]; data: Uin
  * ```
  */
 export function loadIdx(imagesFile: string, labelsFile: string): { x: tf.Tensor4D; y: tf.Tensor1D } {
+  requireBackend('loadIdx');
   const images = parseIdx(readMaybeGz(imagesFile), imagesFile);
   const labels = parseIdx(readMaybeGz(labelsFile), labelsFile);
   if (images.dims.length !== 3) throw new Error(`${imagesFile} has ${images.dims.length} dimensions; expected 3 (n, rows, cols)`);

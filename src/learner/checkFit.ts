@@ -59,12 +59,14 @@ async function checkData(model: tfl.LayersModel, data: Dataset, lossName: string
   let classes = 0;
   for (const { x, y } of data.batches(0)) {
     try {
-      const [xBad, yBad, yMin, yMax] = await tf.tidy(() => tf.stack([
+      const stats = tf.tidy(() => tf.stack([
         tf.cast(tf.any(tf.logicalNot(tf.isFinite(tf.cast(x, 'float32')))), 'float32'),
         tf.cast(tf.any(tf.logicalNot(tf.isFinite(tf.cast(y, 'float32')))), 'float32'),
         tf.min(tf.cast(y, 'float32')),
         tf.max(tf.cast(y, 'float32')),
-      ])).data();
+      ]));
+      const [xBad, yBad, yMin, yMax] = await stats.data();
+      stats.dispose();
       if (xBad) throw new RangeError(`${where} has NaN or Infinity in its inputs; allowed: finite values`);
       if (yBad) throw new RangeError(`${where} has NaN or Infinity in its labels; allowed: finite values`);
       labelMin = Math.min(labelMin, yMin);

@@ -1,5 +1,6 @@
 import type { tfl } from '../backend/tf.js';
 import type { Batch } from '../data/dataset.js';
+import type { Optimizer } from '../optim/index.js';
 import type { TrainingPhase } from '../phases/trainingPhase.js';
 
 /** The events of the training loop, in the order they fire. */
@@ -33,6 +34,8 @@ export interface FitContext {
   /** Index of the current phase. */
   phaseIndex: number;
   phase: TrainingPhase;
+  /** The current phase's optimizer (set from beforePhase on). */
+  optimizer?: Optimizer;
   /** The current batch (beforeBatch … afterBatch). */
   batch?: Batch;
   /** This batch's loss (afterLoss on). */

@@ -167,7 +167,7 @@ export async function runFit(deps: LoopDeps, phases: TrainingPhase[], opts: FitO
       }
       if (phase.beta !== undefined) trySetHyper(opt, 'beta', phase.beta);
       if (table.wd[p] !== undefined) opt.setHyper('wd', lrsFor(table.wd[p]!, G));
-      Object.assign(ctx, { phaseIndex: p, phase });
+      Object.assign(ctx, { phaseIndex: p, phase, optimizer: opt });
       await fire(callbacks, 'beforePhase', ctx);
       const k0 = saved && p === saved.phaseIndex ? saved.k : 0;
       for (let k = k0; k < table.batches[p]; k++) {

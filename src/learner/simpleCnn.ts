@@ -39,7 +39,8 @@ export function simpleCnn(o: SimpleCnnOptions = {}): tfl.Sequential {
       name: `conv${i + 1}`, filters: f, kernelSize: 3, strides: i === 0 ? 1 : 2, padding: 'same', useBias: !(o.batchNorm ?? true),
       kernelInitializer: init(i), ...(i === 0 ? { inputShape: [null, null, channels] as unknown as number[] } : {}),
     }));
-    if (o.batchNorm ?? true) model.add(tfl.layers.batchNormalization({ name: `bn${i + 1}` }));
+    // momentum 0.9 = PyTorch's 0.1: Keras' default 0.99 leaves the running statistics near their init for ~100s of steps
+    if (o.batchNorm ?? true) model.add(tfl.layers.batchNormalization({ name: `bn${i + 1}`, momentum: 0.9 }));
     model.add(tfl.layers.reLU({ name: `relu${i + 1}` }));
   });
   model.add(tfl.layers.globalAveragePooling2d({ name: 'pool' }));
