@@ -57,11 +57,8 @@ function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
             if (M === 1) {
               for (let c = 0; c < C; c++) dx[xBase + c] += dys[dyBase + c] * w[wBase + c];
             } else {
-              for (let c = 0; c < C; c++) {
-                const o = c * M;
-                let s = 0;
-                for (let m = 0; m < M; m++) s += dys[dyBase + o + m] * w[wBase + o + m];
-                dx[xBase + c] += s;
+              for (let m = 0; m < M; m++) {
+                for (let c = 0, j = m; c < C; c++, j += M) dx[xBase + c] += dys[dyBase + j] * w[wBase + j];
               }
             }
           }
