@@ -79,6 +79,7 @@ async function checkCase(c: Case, seed: number): Promise<void> {
 describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend', () => {
   const saved = { ...filterChunking, colsFloats2: inputChunking.colsFloats };
   afterAll(() => {
+    filterChunking.planeFloats = saved.planeFloats;
     filterChunking.dyFloats = saved.dyFloats;
     filterChunking.colsFloats = saved.colsFloats;
     inputChunking.colsFloats = saved.colsFloats2;
@@ -95,8 +96,10 @@ describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend'
   it('when the work is split into many small chunks', async () => {
     filterChunking.dyFloats = 64;
     filterChunking.colsFloats = 256;
+    filterChunking.planeFloats = 64; // one image per planes group
     inputChunking.colsFloats = 128;
     for (const [i, c] of [...FIXED, ...randomCases(8, 10)].entries()) await checkCase(c, 300 + i);
+    filterChunking.planeFloats = saved.planeFloats;
     filterChunking.dyFloats = saved.dyFloats;
     filterChunking.colsFloats = saved.colsFloats;
     inputChunking.colsFloats = saved.colsFloats2;
