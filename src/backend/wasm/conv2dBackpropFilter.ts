@@ -4,16 +4,18 @@
  * Formula (NHWC, filter `[fh, fw, cin, cout]`):
  * `dW[kh, kw, ci, co] = Σ_{n, oh, ow} x[n, oh*sh + kh*dh - padTop, ow*sw + kw*dw - padLeft, ci] · dy[n, oh, ow, co]`.
  *
- * Computed as `cols[K, P] · dy[P, cout]` with `K = fh*fw*cin`, `P` = output positions, `cols` the
- * im2col of x in taps × positions layout written straight into the wasm heap, and the product by
- * the wasm backend's own (XNNPACK) matmul — no transpose anywhere. Positions are processed in
- * chunks so the packed `dy` chunk stays in cache and memory stays bounded for big images; the
- * partial products are summed.
+ * Computed as `cols[K, P] · dy[P, cout]` with `K = fh*fw*cin`, `P` = output positions and `cols`
+ * the im2col of x in taps × positions layout, written straight into the wasm heap, multiplied by the
+ * wasm backend's own (XNNPACK) matmul — no transpose anywhere. `cols` rows are native slice copies
+ * out of x's phase planes (phasePlanes.ts: one channel-major pass over x instead of a per-element
+ * im2col; the grid costs `Wg/outWidth` extra flops), or a plain im2col when that overhead is large.
+ * Positions are processed in chunks so the packed `dy` chunk stays in cache and memory stays bounded
+ * for big images (planes per group of images, `cols` per chunk); the partial products are summed.
  *
  * @example
  * ```ts
  * await tf.setBackend('wasm'); registerWasmTrainingKernels();
- * const dW = tf.conv2dBackpropFilter(x, dy, [3, 3, 1, 32], 1, 'same'); // now runs on wasm
+ * const dW = tf.grad((w: tf.Tensor4D) => tf.sum(tf.conv2d(x, w, 2, 'same')))(w); // runs this kernel
  * ```
  */
 import { tf } from '../tf.js';
