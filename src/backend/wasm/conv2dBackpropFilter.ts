@@ -4,16 +4,18 @@
  * Formula (NHWC, filter `[fh, fw, cin, cout]`):
  * `dW[kh, kw, ci, co] = Σ_{n, oh, ow} x[n, oh*sh + kh*dh - padTop, ow*sw + kw*dw - padLeft, ci] · dy[n, oh, ow, co]`.
  *
- * Computed as `cols[K, P] · dy[P, cout]` with `K = fh*fw*cin`, `P` = output positions, `cols` the
- * im2col of x in taps × positions layout written straight into the wasm heap, and the product by
- * the wasm backend's own (XNNPACK) matmul — no transpose anywhere. Positions are processed in
- * chunks so the packed `dy` chunk stays in cache and memory stays bounded for big images; the
- * partial products are summed.
+ * Computed as `cols[K, P] · dy[P, cout]` with `K = fh*fw*cin`, `P` = output positions and `cols`
+ * the im2col of x in taps × positions layout, written straight into the wasm heap, multiplied by the
+ * wasm backend's own (XNNPACK) matmul — no transpose anywhere. `cols` rows are native slice copies
+ * out of x's phase planes (phasePlanes.ts: one channel-major pass over x instead of a per-element
+ * im2col; the grid costs `Wg/outWidth` extra flops), or a plain im2col when that overhead is large.
+ * Positions are processed in chunks so the packed `dy` chunk stays in cache and memory stays bounded
+ * for big images (planes per group of images, `cols` per chunk); the partial products are summed.
  *
  * @example
  * ```ts
  * await tf.setBackend('wasm'); registerWasmTrainingKernels();
- * const dW = tf.conv2dBackpropFilter(x, dy, [3, 3, 1, 32], 1, 'same'); // now runs on wasm
+ * const dW = tf.grad((w: tf.Tensor4D) => tf.sum(tf.conv2d(x, w, 2, 'same')))(w); // runs this kernel
  * ```
  */
 import { tf } from '../tf.js';
@@ -27,8 +29,11 @@ import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'Conv2DBackpropFilter';
 
-/** Tuning: floats of the `dy` chunk (the packed matmul operand) and of the im2col chunk. */
-export const filterChunking = { dyFloats: 1 << 16, colsFloats: 1 << 22, maxGridOverhead: 1.6 };
+/**
+ * Tuning (floats): the `dy` chunk (the packed matmul operand), the im2col chunk, and the phase
+ * planes (a group of whole images; at least one image). Memory stays bounded by these for any input.
+ */
+export const filterChunking = { dyFloats: 1 << 17, colsFloats: 1 << 22, planeFloats: 1 << 23, maxGridOverhead: 1.6 };
 
 /** Rows per chunk, where a row holds `rowPositions` positions: bounded by the dy and im2col chunk sizes. */
 function chunkRows(rowPositions: number, K: number, cout: number, totalRows: number): number {
@@ -47,18 +52,18 @@ function accumulate(backend: WasmBackend, acc: TensorInfo | undefined, part: Ten
   return acc;
 }
 
-/** A run of consecutive valid grid rows of one image: grid position `q`, `rows` rows. */
+/** A run of consecutive valid grid rows of one image: plane grid position `q`, global image `n`. */
 interface Segment { q: number; n: number; i0: number; rows: number }
 
-/** Valid grid rows (`i < outHeight`) of the batch, grouped into chunks of at most `step` rows. */
-function gridChunks(g: ConvGeometry, grid: PhaseGrid, step: number): Segment[][] {
+/** Valid grid rows (`i < outHeight`) of the planes' images, grouped into chunks of at most `step` rows. */
+function gridChunks(g: ConvGeometry, grid: PhaseGrid, n0: number, step: number): Segment[][] {
   const chunks: Segment[][] = [];
   let current: Segment[] = [];
   let count = 0;
-  for (let n = 0; n < g.batch; n++) {
+  for (let n = 0; n < grid.images; n++) {
     for (let i = 0; i < g.outHeight;) {
       const rows = Math.min(g.outHeight - i, step - count);
-      current.push({ q: (n * grid.Hg + i) * grid.Wg, n, i0: i, rows });
+      current.push({ q: (n * grid.Hg + i) * grid.Wg, n: n0 + n, i0: i, rows });
       count += rows;
       i += rows;
       if (count === step) {
@@ -72,22 +77,21 @@ function gridChunks(g: ConvGeometry, grid: PhaseGrid, step: number): Segment[][]
   return chunks;
 }
 
-/** Grid path: phase planes of x, im2col rows as native slice copies, one matmul per chunk. */
-function viaPhasePlanes(backend: WasmBackend, g: ConvGeometry, grid: PhaseGrid, x: TensorInfo, dy: TensorInfo): TensorInfo | undefined {
+/** `Σ_chunks cols · dy` for the images of one planes buffer, accumulated into `result`. */
+function planesGroup(backend: WasmBackend, g: ConvGeometry, grid: PhaseGrid, n0: number, x: TensorInfo, dy: TensorInfo, result: TensorInfo | undefined): TensorInfo | undefined {
   const batchMatMul = stockKernel('BatchMatMul');
   const { filterHeight: FH, filterWidth: FW, inChannels: C, outChannels: CO, outHeight: OH, outWidth: OW } = g;
   const Wg = grid.Wg;
   const K = FH * FW * C;
   const planes = backend.makeOutput([grid.planeFloats], 'float32');
-  fillPhasePlanes(f32(backend, x), g, grid, f32(backend, planes));
+  fillPhasePlanes(f32(backend, x), g, grid, f32(backend, planes), n0);
   const offsets: number[] = [];
   for (let kh = 0; kh < FH; kh++) {
     for (let kw = 0; kw < FW; kw++) {
       for (let ci = 0; ci < C; ci++) offsets.push(tapOffset(g, grid, kh, kw, ci));
     }
   }
-  let result: TensorInfo | undefined;
-  for (const chunk of gridChunks(g, grid, chunkRows(Wg, K, CO, g.batch * OH))) {
+  for (const chunk of gridChunks(g, grid, n0, chunkRows(Wg, K, CO, grid.images * OH))) {
     const Qc = chunk.reduce((t, s) => t + s.rows, 0) * Wg;
     const cols = backend.makeOutput([K, Qc], 'float32');
     const dyChunk = backend.makeOutput([Qc, CO], 'float32');
@@ -118,6 +122,18 @@ function viaPhasePlanes(backend: WasmBackend, g: ConvGeometry, grid: PhaseGrid, 
     result = accumulate(backend, result, part);
   }
   disposeInfo(backend, planes);
+  return result;
+}
+
+/** Grid path: phase planes of x (per group of images), im2col rows as native slice copies. */
+function viaPhasePlanes(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo): TensorInfo | undefined {
+  const perImage = phaseGrid(g, 1).planeFloats;
+  const groupSize = Math.max(1, Math.min(g.batch, Math.floor(filterChunking.planeFloats / perImage)));
+  let result: TensorInfo | undefined;
+  for (let n0 = 0; n0 < g.batch; n0 += groupSize) {
+    const grid = phaseGrid(g, Math.min(groupSize, g.batch - n0));
+    result = planesGroup(backend, g, grid, n0, x, dy, result);
+  }
   return result;
 }
 
@@ -158,9 +174,8 @@ export function filterGradient(
 ): TensorInfo {
   let result: TensorInfo | undefined;
   if (g.batch * g.outHeight * g.outWidth > 0) {
-    const grid = phaseGrid(g);
-    result = grid.overhead <= filterChunking.maxGridOverhead
-      ? viaPhasePlanes(backend, g, grid, x, dy)
+    result = phaseGrid(g, 1).overhead <= filterChunking.maxGridOverhead
+      ? viaPhasePlanes(backend, g, x, dy)
       : viaIm2col(backend, g, x, dy);
   }
   if (result === undefined) {

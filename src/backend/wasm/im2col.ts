@@ -13,10 +13,7 @@
  */
 import type { ConvGeometry } from './convGeometry.js';
 
-/**
- * Fill `cols` (length `fh*fw*cin * (r1-r0)*outWidth`) from NHWC input data `x`.
- * `channelOffset`/`channelCount` restrict to a slice of channels (depthwise uses 1 channel).
- */
+/** Fill `cols` (length `fh*fw*cin * (r1-r0)*outWidth`) from NHWC input data `x`. */
 export function im2colTapsByPositions(
   x: Float32Array,
   g: ConvGeometry,

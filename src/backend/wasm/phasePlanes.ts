@@ -25,7 +25,8 @@ export interface PhaseGrid {
   /** grid rows / columns per image */
   Hg: number;
   Wg: number;
-  /** grid positions in the whole batch (`n·Hg·Wg`) */
+  /** images the planes hold, and their grid positions (`images·Hg·Wg`) */
+  images: number;
   Q: number;
   /** floats of the planes buffer, including the tail margin that the largest shift reads */
   planeFloats: number;
@@ -33,17 +34,18 @@ export interface PhaseGrid {
   overhead: number;
 }
 
-/** Grid sizes for a geometry. */
-export function phaseGrid(g: ConvGeometry): PhaseGrid {
+/** Grid sizes for a geometry, for planes holding `images` images (default: the whole batch). */
+export function phaseGrid(g: ConvGeometry, images = g.batch): PhaseGrid {
   const uMax = Math.floor(((g.filterHeight - 1) * g.dilationHeight) / g.strideHeight);
   const vMax = Math.floor(((g.filterWidth - 1) * g.dilationWidth) / g.strideWidth);
   const Hg = g.outHeight + uMax;
   const Wg = g.outWidth + vMax;
-  const Q = g.batch * Hg * Wg;
+  const Q = images * Hg * Wg;
   const phases = g.strideHeight * g.strideWidth;
   return {
     Hg,
     Wg,
+    images,
     Q,
     planeFloats: phases * g.inChannels * Q + uMax * Wg + vMax,
     overhead: Wg / Math.max(1, g.outWidth),
@@ -59,12 +61,15 @@ export function tapOffset(g: ConvGeometry, grid: PhaseGrid, kh: number, kw: numb
   return ((a * g.strideWidth + b) * g.inChannels + ci) * grid.Q + u * grid.Wg + v;
 }
 
-/** Fill `planes` (length ≥ `grid.planeFloats`) from NHWC `x`: zero it, then scatter each pixel. */
-export function fillPhasePlanes(x: Float32Array, g: ConvGeometry, grid: PhaseGrid, planes: Float32Array): void {
-  const { batch: N, inHeight: H, inWidth: W, inChannels: C, strideHeight: SH, strideWidth: SW, padTop, padLeft } = g;
+/**
+ * Fill `planes` (length ≥ `grid.planeFloats`) from images `[n0, n0 + grid.images)` of NHWC `x`:
+ * zero it, then scatter each pixel (plane image index `n - n0`).
+ */
+export function fillPhasePlanes(x: Float32Array, g: ConvGeometry, grid: PhaseGrid, planes: Float32Array, n0 = 0): void {
+  const { inHeight: H, inWidth: W, inChannels: C, strideHeight: SH, strideWidth: SW, padTop, padLeft } = g;
   const { Hg, Wg, Q } = grid;
   planes.fill(0, 0, grid.planeFloats);
-  for (let n = 0; n < N; n++) {
+  for (let n = 0; n < grid.images; n++) {
     for (let ih = 0; ih < H; ih++) {
       const r = ih + padTop;
       const a = r % SH;
@@ -76,7 +81,7 @@ export function fillPhasePlanes(x: Float32Array, g: ConvGeometry, grid: PhaseGri
         const j = (c - b) / SW;
         if (j >= Wg) continue;
         let d = (a * SW + b) * C * Q + (n * Hg + i) * Wg + j;
-        const s = ((n * H + ih) * W + iw) * C;
+        const s = (((n0 + n) * H + ih) * W + iw) * C;
         for (let ci = 0; ci < C; ci++, d += Q) planes[d] = x[s + ci];
       }
     }

@@ -79,6 +79,7 @@ async function checkCase(c: Case, seed: number): Promise<void> {
 describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend', () => {
   const saved = { ...filterChunking, colsFloats2: inputChunking.colsFloats };
   afterAll(() => {
+    filterChunking.planeFloats = saved.planeFloats;
     filterChunking.dyFloats = saved.dyFloats;
     filterChunking.colsFloats = saved.colsFloats;
     inputChunking.colsFloats = saved.colsFloats2;
@@ -95,8 +96,10 @@ describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend'
   it('when the work is split into many small chunks', async () => {
     filterChunking.dyFloats = 64;
     filterChunking.colsFloats = 256;
+    filterChunking.planeFloats = 64; // one image per planes group
     inputChunking.colsFloats = 128;
     for (const [i, c] of [...FIXED, ...randomCases(8, 10)].entries()) await checkCase(c, 300 + i);
+    filterChunking.planeFloats = saved.planeFloats;
     filterChunking.dyFloats = saved.dyFloats;
     filterChunking.colsFloats = saved.colsFloats;
     inputChunking.colsFloats = saved.colsFloats2;
@@ -111,6 +114,40 @@ describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend'
       const dyv = randomValues(r, outShape(c));
       expectNoLeak(filterGrad(c, xv, dyv), `filter ${JSON.stringify(c)}`);
       expectNoLeak(inputGrad(c, dyv, wv), `input ${JSON.stringify(c)}`);
+    }
+  });
+});
+
+describe('wasm conv backprop kernels with dilations (an attr tfjs ops never pass, supported anyway)', () => {
+  it('are the adjoints of the wasm forward Conv2D: <dy, conv(x, W)> = <dW, W> = <dx, x>', async () => {
+    await initBackend('wasm');
+    const r = rng(800);
+    let checked = 0;
+    while (checked < 30) {
+      const kind = randInt(r, 0, 2);
+      const pad: Pad = kind === 0 ? 'same' : kind === 1 ? 'valid' : [[0, 0], [randInt(r, 0, 3), randInt(r, 0, 3)], [randInt(r, 0, 3), randInt(r, 0, 3)], [0, 0]];
+      const x: Case['x'] = [randInt(r, 1, 2), randInt(r, 3, 12), randInt(r, 3, 12), [1, 3, 8][randInt(r, 0, 2)]];
+      const f: Case['f'] = [[1, 2, 3][randInt(r, 0, 2)], [1, 2, 3][randInt(r, 0, 2)], x[3], [1, 4][randInt(r, 0, 1)]];
+      const strides: [number, number] = [randInt(r, 1, 2), randInt(r, 1, 2)];
+      const dilations: [number, number] = [randInt(r, 1, 3), randInt(r, 1, 3)];
+      // the forward reference (tfjs's conv2d) allows strides > 1 or dilations > 1, not both
+      if (Math.max(...strides) > 1 && Math.max(...dilations) > 1) strides.fill(1);
+      const info = tf.backend_util.computeConv2DInfo(x, f, strides, dilations, pad);
+      if (info.outHeight < 1 || info.outWidth < 1) continue;
+      checked++;
+      tf.tidy(() => {
+        const xt = tf.tensor4d(randomValues(r, x), x);
+        const wt = tf.tensor4d(randomValues(r, f), f);
+        const dy = tf.tensor(randomValues(r, info.outShape), info.outShape);
+        const y = tf.engine().runKernel('Conv2D', { x: xt, filter: wt }, { strides, pad, dilations, dataFormat: 'NHWC' } as never) as tf.Tensor;
+        const lhs = tf.sum(tf.mul(dy, y)).dataSync()[0];
+        const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x: xt, dy }, { strides, pad, dilations, dataFormat: 'NHWC', filterShape: f } as never) as tf.Tensor;
+        const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: wt }, { strides, pad, dilations, dataFormat: 'NHWC', inputShape: x } as never) as tf.Tensor;
+        const label = JSON.stringify({ x, f, strides, dilations, pad });
+        const scale = Math.max(1, Math.abs(lhs));
+        expect(Math.abs(tf.sum(tf.mul(dW, wt)).dataSync()[0] - lhs) / scale, `filter ${label}`).toBeLessThan(1e-4);
+        expect(Math.abs(tf.sum(tf.mul(dx, xt)).dataSync()[0] - lhs) / scale, `input ${label}`).toBeLessThan(1e-4);
+      });
     }
   });
 });
