@@ -27,13 +27,47 @@ export type { RenderPngOptions } from './plot/render.js';
 export { display, VEGA_LITE_MIME } from './plot/display.js';
 export type { VegaLiteSpec } from './plot/spec.js';
 
+
 export { Optimizer, sgd, adam, adamw, rmsprop, lars, lbfgs, lrRange, layerGroups, SGD, Adam, RMSprop, LARS, LBFGS } from './optim/index.js';
 export type {
   HyperName, Hypers, ParamGroup, ParamsInput, GradientsInput, OptimizerStateDict, ParamStateDict,
   SgdOptions, AdamOptions, RmspropOptions, LarsOptions, LbfgsOptions, LbfgsState, LbfgsStopReason,
 } from './optim/index.js';
 
+export { arrayDataset } from './data/arrayDataset.js';
+export type { ArrayDatasetOptions } from './data/arrayDataset.js';
+export type { Dataset, Batch } from './data/dataset.js';
+export { loadDigits } from './data/loadDigits.js';
+export { loadIdx } from './data/loadIdx.js';
+export { trainValidSplit } from './data/split.js';
+export { resizeImages } from './data/resizeImages.js';
+
+export { Learner } from './learner/learner.js';
+export type { LearnerOptions } from './learner/learner.js';
+export type { FitOptions } from './learner/fitLoop.js';
+export { Recorder } from './learner/recorder.js';
+export type { EpochRecord } from './learner/recorder.js';
+export { CancelBatchError, CancelEpochError, CancelFitError, EVENTS } from './learner/events.js';
+export type { Callback, FitContext, EventName } from './learner/events.js';
+export { softmaxCrossEntropy, sparseCategoricalCrossentropy, meanSquaredError, accuracy } from './learner/losses.js';
+export type { LossFn, MetricFn, LossName } from './learner/losses.js';
+export { lrSuggestions } from './learner/suggestions.js';
+export type { LrSuggestions } from './learner/suggestions.js';
+export type { LrFindOptions, LrFindResult } from './learner/lrFind.js';
+export { oneCycleFitPhases, sgdrFitPhases } from './learner/fitPresets.js';
+export type { OneCycleOptions, SgdrOptions } from './learner/fitPresets.js';
+export { SmoothLoss, Divergence } from './learner/smoothLoss.js';
+export { fixBatchNorm } from './learner/swa.js';
+export type { SwaOptions } from './learner/swa.js';
+export { saveModel, loadWeightsInto } from './learner/checkpoint.js';
 export { registerWasmTrainingKernels } from './backend/wasm/registerWasmTrainingKernels.js';
+export { simpleCnn } from './learner/simpleCnn.js';
+export type { SimpleCnnOptions } from './learner/simpleCnn.js';
+export { tf, tfl } from './backend/tf.js';
+export { plotLosses } from './plot/plotLosses.js';
+export type { LossRecord } from './plot/plotLosses.js';
+export { plotLrFind } from './plot/plotLrFind.js';
+export type { LrFindCurve, PlotLrFindOptions } from './plot/plotLrFind.js';
 
 export { hookOutputs } from './hooks/hookOutputs.js';
 export type { OutputHooks } from './hooks/hookOutputs.js';

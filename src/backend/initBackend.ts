@@ -175,3 +175,20 @@ export function initBackend(prefer?: BackendPreference): Promise<BackendInfo> {
 export function backendInfo(): BackendInfo | undefined {
   return current;
 }
+
+/**
+ * Throw a clear error when no tfjs backend is running yet (tfjs would say "No backend found in
+ * registry"). Functions that create tensors call it first.
+ *
+ * @example
+ * ```ts
+ * requireBackend('loadDigits'); // Error: loadDigits needs a TensorFlow.js backend: call `await initBackend()` first
+ * ```
+ */
+export function requireBackend(fn: string): void {
+  if (current) return;
+  const engine = tf.engine() as unknown as { backendInstance?: unknown };
+  if (engine.backendInstance == null) {
+    throw new Error(`${fn} needs a TensorFlow.js backend: call \`await initBackend()\` first (or set one up with tf.setBackend)`);
+  }
+}

@@ -1,70 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { phaseSchedule } from '../phases/phaseSchedule.js';
-import { oneCyclePhases, sgdrPhases } from '../phases/presets.js';
-import type { TrainingPhase } from '../phases/trainingPhase.js';
 import { plotLr } from '../plot/plotLr.js';
 import { renderPng, renderSvg } from '../plot/render.js';
 import { readPhases } from './readPhases.js';
+import { num, presetPhases, UsageError, type PresetOptions } from './presetOptions.js';
+
+export { UsageError };
 
 /** Options of the `plot-schedule` command, as commander parses them. */
-export interface PlotScheduleOptions {
+export interface PlotScheduleOptions extends PresetOptions {
   batchesPerEpoch: string;
   output: string;
-  preset?: string;
-  lr?: string;
-  optimizer?: string;
-  cycleLen?: string;
-  div?: string;
-  pct?: string;
-  maxMom?: string;
-  minMom?: string;
-  cycles?: string;
-  cycleMult?: string;
   text: boolean;
   moms: boolean;
-}
-
-/** A CLI usage problem (bad flag value); printed without a stack trace. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-/** Parse a numeric flag: a finite number, else a UsageError naming the flag. */
-export function num(flag: string, value: string | undefined, fallback?: number): number {
-  if (value === undefined) {
-    if (fallback !== undefined) return fallback;
-    throw new UsageError(`${flag} is required`);
-  }
-  const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v)) throw new UsageError(`${flag} is ${JSON.stringify(value)}; allowed: a number`);
-  return v;
-}
-
-function presetPhases(o: PlotScheduleOptions): TrainingPhase[] {
-  const optimizer = (o.optimizer ?? 'sgd') as 'sgd';
-  switch (o.preset) {
-    case 'one-cycle':
-      return oneCyclePhases({
-        lr: num('--lr', o.lr, 1e-2),
-        cycleLen: num('--cycle-len', o.cycleLen, 3),
-        div: num('--div', o.div, 10),
-        pct: num('--pct', o.pct, 10),
-        maxMom: num('--max-mom', o.maxMom, 0.95),
-        minMom: num('--min-mom', o.minMom, 0.85),
-        optimizer,
-      });
-    case 'sgdr':
-      return sgdrPhases({
-        lr: num('--lr', o.lr, 1e-2),
-        cycles: num('--cycles', o.cycles, 3),
-        cycleLen: num('--cycle-len', o.cycleLen, 1),
-        cycleMult: num('--cycle-mult', o.cycleMult, 2),
-        optimizer,
-      });
-    default:
-      throw new UsageError(`--preset is ${JSON.stringify(o.preset)}; allowed: one-cycle, sgdr`);
-  }
 }
 
 /**

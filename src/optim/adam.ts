@@ -34,22 +34,22 @@ export class Adam extends Optimizer {
     this.decoupled = decoupled;
   }
 
-  protected update(p: tf.Variable, g: tf.Tensor, st: ParamState, h: Hypers): UpdateResult {
+  protected update(p: tf.Variable, g: tf.Tensor, st: ParamState, h: Hypers, k: (v: number) => tf.Scalar): UpdateResult {
     const lr = h.lr as number, b1 = h.momentum as number, b2 = h.beta as number, eps = h.eps as number, wd = h.wd as number;
     let w: tf.Tensor = p;
     let d: tf.Tensor = g;
     if (wd !== 0) {
-      if (this.decoupled) w = tf.mul(p, 1 - lr * wd);
-      else d = tf.add(g, tf.mul(p, wd));
+      if (this.decoupled) w = tf.mul(p, k(1 - lr * wd));
+      else d = tf.add(g, tf.mul(p, k(wd)));
     }
     const m0 = st.buffers.expAvg, v0 = st.buffers.expAvgSq;
-    const m = m0 === undefined ? tf.mul(d, 1 - b1) : tf.add(tf.mul(m0, b1), tf.mul(d, 1 - b1));
-    const v = v0 === undefined ? tf.mul(tf.square(d), 1 - b2) : tf.add(tf.mul(v0, b2), tf.mul(tf.square(d), 1 - b2));
+    const m = m0 === undefined ? tf.mul(d, k(1 - b1)) : tf.add(tf.mul(m0, k(b1)), tf.mul(d, k(1 - b1)));
+    const v = v0 === undefined ? tf.mul(tf.square(d), k(1 - b2)) : tf.add(tf.mul(v0, k(b2)), tf.mul(tf.square(d), k(1 - b2)));
     const bc1 = 1 - b1 ** st.step;
     const bc2Sqrt = Math.sqrt(1 - b2 ** st.step);
     // p -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps)  ==  p -= (lr*sqrt(bc2)/bc1) * m / (sqrt(v) + eps*sqrt(bc2))
     const stepSize = (lr * bc2Sqrt) / bc1;
-    const upd = tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(v), eps * bc2Sqrt));
+    const upd = tf.div(tf.mul(m, k(stepSize)), tf.add(tf.sqrt(v), k(eps * bc2Sqrt)));
     return { param: tf.sub(w, upd), buffers: { expAvg: m, expAvgSq: v } };
   }
 }

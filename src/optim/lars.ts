@@ -30,18 +30,18 @@ export class LARS extends Optimizer {
     super('lars', buildGroups('lars', params, (spec, field) => resolveOptions(field, base, spec, DEFAULTS, KEYS)), ['lr', 'momentum', 'wd', 'eps']);
   }
 
-  protected update(p: tf.Variable, g: tf.Tensor, st: ParamState, h: Hypers): UpdateResult {
+  protected update(p: tf.Variable, g: tf.Tensor, st: ParamState, h: Hypers, k: (v: number) => tf.Scalar): UpdateResult {
     const lr = h.lr as number, mom = h.momentum as number, wd = h.wd as number;
     const trust = h.trustCoefficient as number, eps = h.eps as number;
     const wNorm = tf.norm(p);
     const gNorm = tf.norm(g);
-    const ratio = tf.div(tf.mul(wNorm, trust), tf.add(tf.add(gNorm, tf.mul(wNorm, wd)), eps));
+    const ratio = tf.div(tf.mul(wNorm, k(trust)), tf.add(tf.add(gNorm, tf.mul(wNorm, k(wd))), eps));
     const ok = tf.logicalAnd(tf.greater(wNorm, 0), tf.greater(gNorm, 0));
     const localLr = tf.mul(tf.where(ok, ratio, tf.onesLike(ratio)), lr);
-    const d = wd !== 0 ? tf.add(g, tf.mul(p, wd)) : g;
+    const d = wd !== 0 ? tf.add(g, tf.mul(p, k(wd))) : g;
     const scaled = tf.mul(d, localLr);
     const b0 = st.buffers.momentumBuffer;
-    const buf = b0 === undefined || mom === 0 ? scaled : tf.add(tf.mul(b0, mom), scaled);
+    const buf = b0 === undefined || mom === 0 ? scaled : tf.add(tf.mul(b0, k(mom)), scaled);
     return { param: tf.sub(p, buf), buffers: mom === 0 && b0 === undefined ? {} : { momentumBuffer: buf } };
   }
 }

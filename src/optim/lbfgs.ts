@@ -4,6 +4,9 @@ import { Optimizer, type ParamState, type UpdateResult } from './optimizer.js';
 import type { GradientsInput, Hypers, OptimizerStateDict, ParamsInput } from './types.js';
 import { absMax, dot, strongWolfe } from './lineSearch.js';
 import { buildGroups, checkHyper, describeValue } from './validate.js';
+import { freshLbfgsState as fresh, lbfgsStateFromData, lbfgsStateToData, type LbfgsState } from './lbfgsState.js';
+
+export type { LbfgsState, LbfgsStopReason } from './lbfgsState.js';
 
 /** Options of {@link lbfgs}. */
 export interface LbfgsOptions {
@@ -21,27 +24,6 @@ export interface LbfgsOptions {
   historySize?: number;
   /** 'strongWolfe' for the strong-Wolfe line search; default none (fixed step lr). */
   lineSearch?: 'strongWolfe' | null;
-}
-
-/** Why the last `step` stopped. */
-export type LbfgsStopReason = 'maxIter' | 'maxEval' | 'toleranceGrad' | 'toleranceChange' | 'nanLoss';
-
-/** L-BFGS state, readable as `opt.state` (flat vectors are Float32Arrays over all params). */
-export interface LbfgsState {
-  /** Loss evaluations (closure calls) since creation — the style module's iteration count. */
-  funcEvals: number;
-  /** L-BFGS iterations since creation. */
-  nIter: number;
-  /** Why the last step stopped. */
-  stopReason?: LbfgsStopReason;
-  d?: Float32Array;
-  t?: number;
-  oldDirs: Float32Array[];
-  oldStps: Float32Array[];
-  ro: number[];
-  hDiag: number;
-  prevFlatGrad?: Float32Array;
-  prevLoss?: number;
 }
 
 class NanLoss extends Error {}
@@ -65,7 +47,6 @@ function resolve(base: Record<string, unknown>, spec: Record<string, unknown>, f
   };
 }
 
-const fresh = (): LbfgsState => ({ funcEvals: 0, nIter: 0, oldDirs: [], oldStps: [], ro: [], hDiag: 1 });
 
 /** L-BFGS (torch.optim.LBFGS). Create it with {@link lbfgs}. */
 export class LBFGS extends Optimizer {
@@ -82,7 +63,7 @@ export class LBFGS extends Optimizer {
     this.numel = groups[0].params.reduce((n, p) => n + p.size, 0);
   }
 
-  protected update(_p: tf.Variable, _g: tf.Tensor, _s: ParamState, _h: Hypers): UpdateResult {
+  protected update(_p: tf.Variable, _g: tf.Tensor, _s: ParamState, _h: Hypers, _k: (v: number) => tf.Scalar): UpdateResult {
     throw new TypeError('lbfgs: no per-variable update; use step(closure)');
   }
 
@@ -242,36 +223,16 @@ export class LBFGS extends Optimizer {
 
   /** State as plain data: `extra` holds funcEvals, nIter, d, t, history (number arrays), hDiag, prevFlatGrad, prevLoss. */
   override stateDict(): OptimizerStateDict {
-    const s = this.state, arr = (a?: Float32Array) => (a ? Array.from(a) : null);
     return {
-      name: this.name, groups: [{ hypers: { ...this.paramGroups[0].hypers } }], state: [this.paramGroups[0].params.map(() => null)],
-      extra: {
-        funcEvals: s.funcEvals, nIter: s.nIter, stopReason: s.stopReason ?? null, d: arr(s.d), t: s.t ?? null,
-        oldDirs: s.oldDirs.map((a) => Array.from(a)), oldStps: s.oldStps.map((a) => Array.from(a)), ro: [...s.ro],
-        hDiag: s.hDiag, prevFlatGrad: arr(s.prevFlatGrad), prevLoss: s.prevLoss ?? null,
-      },
+      name: this.name, groups: [{ hypers: { ...this.paramGroups[0].hypers } }],
+      state: [this.paramGroups[0].params.map(() => null)], extra: lbfgsStateToData(this.state),
     };
   }
 
   /** Restore a state saved by {@link stateDict} (same total parameter size); validated first. */
   override loadStateDict(sd: OptimizerStateDict): void {
     const hypers = this.checkStateDict(sd);
-    const e = (sd.extra ?? {}) as Record<string, unknown>, n = this.numel, where = 'lbfgs.loadStateDict: extra';
-    const vec = (k: string, v: unknown): Float32Array | undefined => {
-      if (v === null || v === undefined) return undefined;
-      if (!Array.isArray(v) || v.length !== n) throw new RangeError(`${where}.${k} has ${Array.isArray(v) ? v.length : describeValue(v)} values; allowed: ${n} (the params' total size) or null`);
-      return Float32Array.from(v as number[]);
-    };
-    const list = (k: string) => { const v = e[k] ?? []; if (!Array.isArray(v)) throw new TypeError(`${where}.${k} is ${describeValue(v)}; allowed: an array`); return v; };
-    const next: LbfgsState = {
-      funcEvals: Number(e.funcEvals ?? 0), nIter: Number(e.nIter ?? 0), d: vec('d', e.d), t: (e.t as number | null) ?? undefined,
-      oldDirs: list('oldDirs').map((a, i) => vec(`oldDirs[${i}]`, a)!), oldStps: list('oldStps').map((a, i) => vec(`oldStps[${i}]`, a)!),
-      ro: list('ro').map(Number), hDiag: Number(e.hDiag ?? 1), prevFlatGrad: vec('prevFlatGrad', e.prevFlatGrad),
-      prevLoss: (e.prevLoss as number | null) ?? undefined, stopReason: (e.stopReason as LbfgsStopReason | null) ?? undefined,
-    };
-    if (next.oldDirs.length !== next.oldStps.length || next.ro.length !== next.oldDirs.length) {
-      throw new RangeError(`${where}: oldDirs/oldStps/ro have ${next.oldDirs.length}/${next.oldStps.length}/${next.ro.length} entries; allowed: equal lengths`);
-    }
+    const next = lbfgsStateFromData(sd.extra, this.numel);
     this.paramGroups[0].hypers = hypers[0];
     this.state = next;
   }

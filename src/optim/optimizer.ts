@@ -3,8 +3,10 @@
  * state, gradient computation, hyper setters and a JSON-safe state dictionary.
  */
 import { tf } from '../backend/tf.js';
-import type { GradientsInput, HyperName, Hypers, OptimizerStateDict, ParamGroup, ParamStateDict } from './types.js';
+import type { GradientsInput, HyperName, Hypers, OptimizerStateDict, ParamGroup } from './types.js';
 import { checkHyper, checkVariable, describeValue, perGroup } from './validate.js';
+import { lossAndGrads } from './gradients.js';
+import { checkDictHypers, checkDictSlots, dictToSlots, slotsToDict } from './stateDict.js';
 
 /** The state an optimizer keeps for one variable: its step count and its buffers. */
 export interface ParamState {
@@ -77,32 +79,8 @@ export abstract class Optimizer {
    * Checks that the closure returned a scalar tensor (TypeError otherwise, nothing changed).
    */
   protected computeGradients(closure: () => tf.Scalar): { loss: number; grads: Map<tf.Variable, tf.Tensor> } {
-    if (typeof closure !== 'function') {
-      throw new TypeError(`${this.name}.step(closure): closure is ${describeValue(closure)}; allowed: a function returning a scalar tf.Tensor`);
-    }
     this.checkLive();
-    const vars = this.params.filter((v) => v.trainable);
-    if (vars.length === 0) throw new RangeError(`${this.name}.step: none of the ${this.params.length} params is trainable; allowed: at least one trainable tf.Variable`);
-    let bad: string | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const y: unknown = closure();
-      if (y instanceof tf.Tensor && y.rank === 0) return y as tf.Scalar;
-      bad = describeValue(y);
-      // A scalar connected to the params, so variableGrads finishes cleanly (no tape leak).
-      return tf.mul(tf.addN(vars.map((v) => tf.sum(v))), 0) as tf.Scalar;
-    }, vars);
-    const map = new Map<tf.Variable, tf.Tensor>();
-    for (const v of vars) {
-      const g = grads[v.name];
-      if (g) map.set(v, g);
-    }
-    if (bad !== undefined) {
-      tf.dispose([value, ...map.values()]);
-      throw new TypeError(`${this.name}.step(closure): closure returned ${bad}; allowed: a scalar (rank-0) tf.Tensor`);
-    }
-    const loss = value.dataSync()[0];
-    value.dispose();
-    return { loss, grads: map };
+    return lossAndGrads(this.name, this.params, closure);
   }
 
   /**
@@ -155,10 +133,21 @@ export abstract class Optimizer {
       }
       work.push([group, p, g]);
     }));
-    for (const [group, p, g] of work) this.applyOne(group.hypers, p, g);
+    // Scalars of this call only (hypers are re-read on every call), shared by all variables.
+    const scalars = new Map<number, tf.Scalar>();
+    const k = (v: number): tf.Scalar => {
+      let t = scalars.get(v);
+      if (!t) { t = tf.keep(tf.scalar(v, 'float32')); scalars.set(v, t); }
+      return t;
+    };
+    try {
+      for (const [group, p, g] of work) this.applyOne(group.hypers, p, g, k);
+    } finally {
+      tf.dispose([...scalars.values()]);
+    }
   }
 
-  private applyOne(hypers: Hypers, p: tf.Variable, g: tf.Tensor): void {
+  private applyOne(hypers: Hypers, p: tf.Variable, g: tf.Tensor, k: (v: number) => tf.Scalar): void {
     let st = this.slots.get(p);
     if (!st) {
       st = { step: 0, buffers: {} };
@@ -168,7 +157,7 @@ export abstract class Optimizer {
     state.step += 1;
     const old = state.buffers;
     const fresh = tf.tidy(() => {
-      const r = this.update(p, g, state, hypers);
+      const r = this.update(p, g, state, hypers, k);
       if (r.param !== p) p.assign(r.param);
       const out: Record<string, tf.Tensor> = {};
       for (const [k, b] of Object.entries(r.buffers)) {
@@ -183,9 +172,10 @@ export abstract class Optimizer {
 
   /**
    * The first-order update of one variable, run inside `tf.tidy`. `st.step` is already incremented
-   * (1 on the first update). Returns the new parameter value and the new buffers.
+   * (1 on the first update). `k(v)` gives a float32 scalar tensor of `v`, shared by the variables of
+   * this call (cheaper than one upload per op). Returns the new parameter value and new buffers.
    */
-  protected abstract update(p: tf.Variable, g: tf.Tensor, st: ParamState, h: Hypers): UpdateResult;
+  protected abstract update(p: tf.Variable, g: tf.Tensor, st: ParamState, h: Hypers, k: (v: number) => tf.Scalar): UpdateResult;
 
   protected checkHyperName(name: unknown, verb: string): HyperName {
     if (typeof name !== 'string' || !(this.hyperNames as readonly string[]).includes(name)) {
@@ -239,36 +229,12 @@ export abstract class Optimizer {
    * ```
    */
   stateDict(): OptimizerStateDict {
-    return {
-      name: this.name,
-      groups: this.paramGroups.map((g) => ({ hypers: { ...g.hypers } })),
-      state: this.paramGroups.map((g) => g.params.map((p) => {
-        const st = this.slots.get(p);
-        if (!st) return null;
-        const buffers: Record<string, number[]> = {};
-        for (const [k, b] of Object.entries(st.buffers)) buffers[k] = Array.from(b.dataSync());
-        return { step: st.step, shape: [...p.shape], buffers };
-      })),
-    };
+    return slotsToDict(this.name, this.paramGroups, this.slots);
   }
 
   /** Check a state dict against this optimizer's groups; throws before anything changes. */
   protected checkStateDict(s: OptimizerStateDict): Hypers[] {
-    const where = `${this.name}.loadStateDict`;
-    if (s === null || typeof s !== 'object') throw new TypeError(`${where}: state is ${describeValue(s)}; allowed: an object from stateDict()`);
-    if (s.name !== this.name) throw new RangeError(`${where}: state.name is ${describeValue(s.name)}; allowed: '${this.name}'`);
-    if (!Array.isArray(s.groups) || s.groups.length !== this.paramGroups.length || !Array.isArray(s.state) || s.state.length !== this.paramGroups.length) {
-      throw new RangeError(`${where}: state has ${Array.isArray(s.groups) ? s.groups.length : describeValue(s.groups)} groups; allowed: ${this.paramGroups.length} (this optimizer's param groups)`);
-    }
-    return this.paramGroups.map((g, gi) => {
-      const h: Hypers = { ...g.hypers };
-      for (const [k, v] of Object.entries(s.groups[gi]?.hypers ?? {})) {
-        if (!(k in g.hypers)) throw new RangeError(`${where}: group ${gi} hyper '${k}'; allowed: ${Object.keys(g.hypers).join(', ')}`);
-        h[k] = checkHyper(`${where}: group ${gi} ${k}`, k, v);
-      }
-      this.checkGroup(h, `${where}: group ${gi}`);
-      return h;
-    });
+    return checkDictHypers(`${this.name}.loadStateDict`, this.name, s, this.paramGroups, (h, f) => this.checkGroup(h, f));
   }
 
   /**
@@ -282,36 +248,11 @@ export abstract class Optimizer {
    * ```
    */
   loadStateDict(s: OptimizerStateDict): void {
-    const where = `${this.name}.loadStateDict`;
     const hypers = this.checkStateDict(s);
-    this.paramGroups.forEach((g, gi) => {
-      const row = s.state[gi];
-      if (!Array.isArray(row) || row.length !== g.params.length) {
-        throw new RangeError(`${where}: group ${gi} has ${Array.isArray(row) ? row.length : describeValue(row)} param states; allowed: ${g.params.length}`);
-      }
-      row.forEach((ps: ParamStateDict | null, i) => {
-        if (ps === null) return;
-        checkStep(`${where}: state[${gi}][${i}].step`, ps.step);
-        const size = g.params[i].size;
-        for (const [k, arr] of Object.entries(ps.buffers ?? {})) {
-          if (!this.bufferNames.includes(k)) throw new RangeError(`${where}: state[${gi}][${i}] buffer '${k}'; allowed: ${this.bufferNames.join(', ')}`);
-          if (!Array.isArray(arr) || arr.length !== size) {
-            throw new RangeError(`${where}: state[${gi}][${i}].buffers.${k} has ${Array.isArray(arr) ? arr.length : describeValue(arr)} values; allowed: ${size} (the size of '${g.params[i].name}')`);
-          }
-        }
-      });
-    });
+    checkDictSlots(`${this.name}.loadStateDict`, s, this.paramGroups, this.bufferNames);
     this.disposeState();
-    this.paramGroups.forEach((g, gi) => {
-      g.hypers = hypers[gi];
-      g.params.forEach((p, i) => {
-        const ps = s.state[gi][i];
-        if (!ps) return;
-        const buffers: Record<string, tf.Tensor> = {};
-        for (const [k, arr] of Object.entries(ps.buffers ?? {})) buffers[k] = tf.tensor(arr, p.shape, 'float32');
-        this.slots.set(p, { step: ps.step, buffers });
-      });
-    });
+    this.paramGroups.forEach((g, gi) => { g.hypers = hypers[gi]; });
+    for (const [p, st] of dictToSlots(s, this.paramGroups)) this.slots.set(p, st);
   }
 
   protected disposeState(): void {
@@ -330,8 +271,4 @@ export abstract class Optimizer {
   dispose(): void {
     this.disposeState();
   }
-}
-
-function checkStep(field: string, v: unknown): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new RangeError(`${field} is ${describeValue(v)}; allowed: an integer >= 0`);
 }

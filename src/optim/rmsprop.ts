@@ -32,30 +32,30 @@ export class RMSprop extends Optimizer {
     super('rmsprop', buildGroups('rmsprop', params, (spec, field) => resolveOptions(field, base, spec, DEFAULTS, KEYS)), ['lr', 'momentum', 'beta', 'wd', 'eps']);
   }
 
-  protected update(p: tf.Variable, g: tf.Tensor, st: ParamState, h: Hypers): UpdateResult {
+  protected update(p: tf.Variable, g: tf.Tensor, st: ParamState, h: Hypers, k: (v: number) => tf.Scalar): UpdateResult {
     const lr = h.lr as number, alpha = h.beta as number, eps = h.eps as number, mom = h.momentum as number, wd = h.wd as number;
-    const d: tf.Tensor = wd !== 0 ? tf.add(g, tf.mul(p, wd)) : g;
+    const d: tf.Tensor = wd !== 0 ? tf.add(g, tf.mul(p, k(wd))) : g;
     const buffers: Record<string, tf.Tensor> = { ...st.buffers };
     const sq0 = st.buffers.squareAvg;
-    const sq = sq0 === undefined ? tf.mul(tf.square(d), 1 - alpha) : tf.add(tf.mul(sq0, alpha), tf.mul(tf.square(d), 1 - alpha));
+    const sq = sq0 === undefined ? tf.mul(tf.square(d), k(1 - alpha)) : tf.add(tf.mul(sq0, k(alpha)), tf.mul(tf.square(d), k(1 - alpha)));
     buffers.squareAvg = sq;
     let avg: tf.Tensor;
     if (h.centered) {
       const ga0 = st.buffers.gradAvg;
-      const ga = ga0 === undefined ? tf.mul(d, 1 - alpha) : tf.add(tf.mul(ga0, alpha), tf.mul(d, 1 - alpha));
+      const ga = ga0 === undefined ? tf.mul(d, k(1 - alpha)) : tf.add(tf.mul(ga0, k(alpha)), tf.mul(d, k(1 - alpha)));
       buffers.gradAvg = ga;
-      avg = tf.add(tf.sqrt(tf.sub(sq, tf.square(ga))), eps);
+      avg = tf.add(tf.sqrt(tf.sub(sq, tf.square(ga))), k(eps));
     } else {
-      avg = tf.add(tf.sqrt(sq), eps);
+      avg = tf.add(tf.sqrt(sq), k(eps));
     }
     if (mom > 0) {
       const b0 = st.buffers.momentumBuffer;
       const q = tf.div(d, avg);
-      const buf = b0 === undefined ? q : tf.add(tf.mul(b0, mom), q);
+      const buf = b0 === undefined ? q : tf.add(tf.mul(b0, k(mom)), q);
       buffers.momentumBuffer = buf;
-      return { param: tf.sub(p, tf.mul(buf, lr)), buffers };
+      return { param: tf.sub(p, tf.mul(buf, k(lr))), buffers };
     }
-    return { param: tf.sub(p, tf.div(tf.mul(d, lr), avg)), buffers };
+    return { param: tf.sub(p, tf.div(tf.mul(d, k(lr)), avg)), buffers };
   }
 }
 

@@ -38,17 +38,17 @@ export class SGD extends Optimizer {
     }
   }
 
-  protected update(p: tf.Variable, g: tf.Tensor, st: ParamState, h: Hypers): UpdateResult {
+  protected update(p: tf.Variable, g: tf.Tensor, st: ParamState, h: Hypers, k: (v: number) => tf.Scalar): UpdateResult {
     const lr = h.lr as number, mom = h.momentum as number, damp = h.dampening as number, wd = h.wd as number;
-    let d: tf.Tensor = wd !== 0 ? tf.add(g, tf.mul(p, wd)) : g;
+    let d: tf.Tensor = wd !== 0 ? tf.add(g, tf.mul(p, k(wd))) : g;
     const buffers: Record<string, tf.Tensor> = { ...st.buffers };
     if (mom !== 0) {
       const prev = st.buffers.momentumBuffer;
-      const buf = prev === undefined ? d : tf.add(tf.mul(prev, mom), damp !== 0 ? tf.mul(d, 1 - damp) : d);
+      const buf = prev === undefined ? d : tf.add(tf.mul(prev, k(mom)), damp !== 0 ? tf.mul(d, k(1 - damp)) : d);
       buffers.momentumBuffer = buf;
-      d = h.nesterov ? tf.add(d, tf.mul(buf, mom)) : buf;
+      d = h.nesterov ? tf.add(d, tf.mul(buf, k(mom))) : buf;
     }
-    return { param: tf.sub(p, tf.mul(d, lr)), buffers };
+    return { param: tf.sub(p, tf.mul(d, k(lr))), buffers };
   }
 }
 

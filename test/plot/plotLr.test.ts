@@ -96,3 +96,10 @@ describe('plotLr', () => {
     await expect(renderSvg('spec' as never)).rejects.toThrow(TypeError);
   });
 });
+
+describe('display', () => {
+  it('outside a tslab kernel says how to write the plot instead', async () => {
+    const { display } = await import('../../src/plot/display.js');
+    await expect(display(plotLr(table))).rejects.toThrow(/display\(\) needs a running tslab \(Jupyter\) kernel; .*renderPng/);
+  });
+});

@@ -5,11 +5,13 @@
  * `dx[n, ih, iw, ci] = Σ_{kh, kw, co} dy[n, oh, ow, co] · W[kh, kw, ci, co]` over the `(oh, ow)` with
  * `ih = oh*sh + kh*dh - padTop`, `iw = ow*sw + kw*dw - padLeft`.
  *
- * - stride 1: a forward convolution (the wasm backend's own XNNPACK Conv2D) of `dy` with the
- *   spatially flipped, in/out-swapped filter `Wf[kh, kw, co, ci] = W[fh-1-kh, fw-1-kw, ci, co]` and
- *   explicit padding `top' = dh*(fh-1) - padTop` (likewise for the other sides);
- * - otherwise (or when that padding would be negative): `cols[P, K] = dy[P, cout] · Wᵀ[cout, K]`
- *   with the wasm matmul, then col2im scatter-adds `cols` into `dx`, chunked over positions.
+ * - dilation 1 (always, for tfjs's ops): `sh·sw` stride-1 forward convolutions (the wasm backend's
+ *   own XNNPACK Conv2D) of `dy` with flipped, in/out-swapped sub-filters, one per input phase
+ *   (see subPixelInput.ts); for stride 1 that is one conv with `Wf[kh, kw, co, ci] = W[fh-1-kh, fw-1-kw, ci, co]`;
+ * - dilation > 1, stride 1: one such conv with dilations and explicit padding
+ *   `top' = dh*(fh-1) - padTop` (likewise the other sides) when none is negative;
+ * - otherwise: `cols[P, K] = dy[P, cout] · Wᵀ[cout, K]` with the wasm matmul, then col2im
+ *   scatter-adds `cols` into `dx`, chunked over positions.
  *
  * @example
  * ```ts
@@ -21,6 +23,7 @@ import { tf } from '../tf.js';
 import { col2imAdd } from './col2im.js';
 import { checkFloat32, checkShape, convGeometry } from './convGeometry.js';
 import type { ConvGeometry } from './convGeometry.js';
+import { subPixelInputGradient } from './subPixelInput.js';
 import { disposeInfo, f32, matMul, stockKernel, wasmBackendOf } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -111,6 +114,7 @@ export function inputGradient(backend: WasmBackend, g: ConvGeometry, dy: TensorI
     f32(backend, dx).fill(0);
     return dx;
   }
+  if (g.dilationHeight === 1 && g.dilationWidth === 1) return subPixelInputGradient(backend, g, dy, filter, inShape);
   const pad = g.strideHeight === 1 && g.strideWidth === 1 ? flippedPadding(g) : undefined;
   if (pad) return viaForwardConv(backend, g, dy, filter, pad);
   return viaMatMulCol2im(backend, g, dy, filter, inShape);

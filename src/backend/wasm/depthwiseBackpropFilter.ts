@@ -56,10 +56,8 @@ function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
             if (M === 1) {
               for (let c = 0; c < C; c++) acc[wBase + c] += xs[xBase + c] * dys[dyBase + c];
             } else {
-              for (let c = 0; c < C; c++) {
-                const xv = xs[xBase + c];
-                const o = c * M;
-                for (let m = 0; m < M; m++) acc[wBase + o + m] += xv * dys[dyBase + o + m];
+              for (let m = 0; m < M; m++) {
+                for (let c = 0, j = m; c < C; c++, j += M) acc[wBase + j] += xs[xBase + c] * dys[dyBase + j];
               }
             }
           }

@@ -5,8 +5,11 @@
  * `dx[n, ih, iw, c] = Σ_{kh, kw, m} dy[n, oh, ow, c*M + m] · W[kh, kw, c, m]` over the `(oh, ow)` with
  * `ih = oh*sh + kh*dh - padTop`, `iw = ow*sw + kw*dw - padLeft`.
  *
- * Memory-bound, so a scatter-add over output positions in a tight typed-array loop over
- * contiguous channels. Dilations are honoured.
+ * Stride 1 (any dilation, when the flipped padding `top' = dh·(fh-1) - padTop` etc. is not negative):
+ * the wasm backend's own XNNPACK depthwise conv of `dy` with the flipped filter
+ * `Wf[kh, kw, c·M + m] = W[fh-1-kh, fw-1-kw, c, m]` gives `[n, h, w, c·M]`, then a sum over `m`.
+ * Otherwise a scatter-add over output positions in a tight typed-array loop over contiguous
+ * channels. Dilations are honoured.
  *
  * @example
  * ```ts
@@ -16,10 +19,51 @@
  */
 import { tf } from '../tf.js';
 import { checkFloat32, checkShape, convGeometry } from './convGeometry.js';
-import { f32, wasmBackendOf } from './wasmHeap.js';
-import type { KernelArgs, TensorInfo } from './wasmHeap.js';
+import type { ConvGeometry } from './convGeometry.js';
+import { disposeInfo, f32, stockKernel, wasmBackendOf } from './wasmHeap.js';
+import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
+
+/** Stride-1 input gradient by the wasm depthwise conv, or undefined when a flipped pad is negative. */
+function viaForwardDepthwise(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, inShape: number[]): TensorInfo | undefined {
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CM } = g;
+  const { filterHeight: FH, filterWidth: FW, dilationHeight: DH, dilationWidth: DW } = g;
+  const top = DH * (FH - 1) - g.padTop;
+  const left = DW * (FW - 1) - g.padLeft;
+  const bottom = H - OH - top + DH * (FH - 1);
+  const right = W - OW - left + DW * (FW - 1);
+  if (top < 0 || left < 0 || bottom < 0 || right < 0) return undefined;
+  const flipped = backend.makeOutput([FH, FW, CM, 1], 'float32');
+  {
+    const w = f32(backend, filter);
+    const wf = f32(backend, flipped);
+    for (let kh = 0; kh < FH; kh++) {
+      for (let kw = 0; kw < FW; kw++) {
+        const src = ((FH - 1 - kh) * FW + (FW - 1 - kw)) * CM;
+        wf.set(w.subarray(src, src + CM), (kh * FW + kw) * CM);
+      }
+    }
+  }
+  const out = stockKernel('DepthwiseConv2dNative')({
+    inputs: { x: dy, filter: flipped },
+    backend,
+    attrs: { strides: 1, dilations: [DH, DW], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dimRoundingMode: undefined },
+  });
+  disposeInfo(backend, flipped);
+  const M = CM / C;
+  if (M === 1) return out;
+  const dx = backend.makeOutput(inShape, 'float32');
+  const o = f32(backend, out);
+  const d = f32(backend, dx);
+  for (let i = 0, j = 0; i < d.length; i++) {
+    let sum = 0;
+    for (let m = 0; m < M; m++) sum += o[j++];
+    d[i] = sum;
+  }
+  disposeInfo(backend, out);
+  return dx;
+}
 
 function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
   const backend = wasmBackendOf(args);
@@ -34,6 +78,10 @@ function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CM } = g;
   const { filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW } = g;
   const { dilationHeight: DH, dilationWidth: DW, padTop, padLeft } = g;
+  if (g.strideHeight === 1 && g.strideWidth === 1 && g.batch * OH * OW > 0) {
+    const fast = viaForwardDepthwise(backend, g, dy, filter, inShape);
+    if (fast) return fast;
+  }
   const M = CM / C;
   const out = backend.makeOutput(inShape, 'float32');
   const dx = f32(backend, out);
@@ -57,11 +105,8 @@ function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
             if (M === 1) {
               for (let c = 0; c < C; c++) dx[xBase + c] += dys[dyBase + c] * w[wBase + c];
             } else {
-              for (let c = 0; c < C; c++) {
-                const o = c * M;
-                let s = 0;
-                for (let m = 0; m < M; m++) s += dys[dyBase + o + m] * w[wBase + o + m];
-                dx[xBase + c] += s;
+              for (let m = 0; m < M; m++) {
+                for (let c = 0, j = m; c < C; c++, j += M) dx[xBase + c] += dys[dyBase + j] * w[wBase + j];
               }
             }
           }

@@ -2,9 +2,11 @@
  * wasm kernel for `UnsortedSegmentSum` (missing from stock tfjs-backend-wasm 4.22; it is the
  * gradient of `gather`, so embeddings need it to train).
  *
- * Formula: with `segmentIds` of shape `x.shape[0..r)` flattened to `S` ids and `x` to `[S, inner]`,
- * `out[s, j] = Σ_{i : ids[i] = s} x[i, j]` for `s` in `[0, numSegments)`; ids outside that range are
- * dropped (as on the cpu backend). Output shape `[numSegments, ...x.shape.slice(r)]`, dtype of `x`.
+ * Formula: with 1-D `segmentIds` of length `x.shape[0]` (the op's documented contract, and what the
+ * gradient of gather passes), `out[s, …] = Σ_{i : ids[i] = s} x[i, …]` for `s` in `[0, numSegments)`;
+ * ids outside that range are dropped (as on the cpu backend). Output shape
+ * `[numSegments, ...x.shape.slice(1)]`, dtype of `x`. Higher-rank ids are rejected: the cpu
+ * backend broadcasts them in a way that differs from TensorFlow's, so there is no agreed answer.
  *
  * @example
  * ```ts
@@ -31,18 +33,17 @@ function unsortedSegmentSum(args: KernelArgs): TensorInfo {
   if (segmentIds.dtype !== 'int32') {
     throw new TypeError(`${KERNEL}: segmentIds has dtype '${segmentIds.dtype}'; allowed: 'int32'`);
   }
-  const r = segmentIds.shape.length;
-  if (r > x.shape.length || segmentIds.shape.some((d, i) => d !== x.shape[i])) {
-    throw new RangeError(`${KERNEL}: segmentIds has shape ${JSON.stringify(segmentIds.shape)}; allowed: a prefix of x's shape ${JSON.stringify(x.shape)}`);
+  if (segmentIds.shape.length !== 1 || x.shape.length < 1 || segmentIds.shape[0] !== x.shape[0]) {
+    throw new RangeError(`${KERNEL}: segmentIds has shape ${JSON.stringify(segmentIds.shape)}; allowed: 1-D of length x.shape[0] (x has shape ${JSON.stringify(x.shape)})`);
   }
-  const S = segmentIds.shape.reduce((a, b) => a * b, 1);
-  const inner = x.shape.slice(r).reduce((a, b) => a * b, 1);
-  const out = backend.makeOutput([numSegments, ...x.shape.slice(r)], x.dtype);
+  const rows = x.shape[0];
+  const inner = x.shape.slice(1).reduce((a, b) => a * b, 1);
+  const out = backend.makeOutput([numSegments, ...x.shape.slice(1)], x.dtype);
   const o = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
   const xs = backend.typedArrayFromHeap(x) as Float32Array | Int32Array;
   const ids = backend.typedArrayFromHeap(segmentIds) as Int32Array;
   o.fill(0);
-  for (let i = 0; i < S; i++) {
+  for (let i = 0; i < rows; i++) {
     const s = ids[i];
     if (s < 0 || s >= numSegments) continue;
     const src = i * inner;

@@ -49,8 +49,9 @@ export function disposeInfo(backend: WasmBackend, info: TensorInfo): void {
 type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => TensorInfo;
 
 /**
- * The wasm backend's own kernel function `name` (e.g. 'BatchMatMul', 'Conv2D'), captured at the time
- * phasewise registers its kernels, so that replacing a stock kernel cannot recurse into ours.
+ * The wasm backend's own kernel function `name` (e.g. 'BatchMatMul', 'Conv2D'), looked up per call.
+ * phasewise never replaces these, so the lookup cannot land on one of its own kernels. They rely on
+ * the setup tfjs ran when the wasm backend was selected.
  */
 export function stockKernel(name: string): KernelFunc {
   const config = tf.getKernel(name, 'wasm');

@@ -1,0 +1,11 @@
+import { initBackend, loadDigits, trainValidSplit, arrayDataset, simpleCnn, Learner, oneCyclePhases, plotLr, renderPng, tf } from 'phasewise';
+await initBackend();
+const { x, y } = loadDigits();
+const s = trainValidSplit(x, y, { validPct: 0.2, seed: 0 });
+const train = arrayDataset(s.xTrain, s.yTrain, { batchSize: 64, shuffle: true, seed: 1 });
+const valid = arrayDataset(s.xValid, s.yValid, { batchSize: 256 });
+const model = simpleCnn({ filters: [32, 64, 128] });
+const learner = new Learner(model, { train, valid }, { loss: 'softmaxCrossEntropy', metrics: ['accuracy'] });
+const t0 = Date.now();
+const rec = await learner.fitOptSched(oneCyclePhases({ cycleLen: 4, lr: 0.1, div: 10, pct: 10, maxMom: 0.95, minMom: 0.85 }));
+console.log('seconds', (Date.now()-t0)/1000, rec.epochs.at(-1));

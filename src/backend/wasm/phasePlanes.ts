@@ -1,0 +1,89 @@
+/**
+ * Phase planes: x rearranged so that every filter tap of a strided, dilated, padded convolution
+ * reads a *contiguous* run of memory, which turns im2col into one native memcpy per row.
+ *
+ * Output positions are laid on a grid of `Hg × Wg` per image (`Hg = outHeight + uMax`,
+ * `uMax = ⌊(fh-1)·dh / sh⌋`, likewise `Wg`), flattened as `q = (n·Hg + i)·Wg + j`. Plane `(a, b)`
+ * (`a < sh`, `b < sw`) holds, channel-major,
+ * `planes[((a·sw + b)·C + ci)·Q + q] = x[n, i·sh + a - padTop, j·sw + b - padLeft, ci]` (0 outside x),
+ * `Q = n·Hg·Wg`. Tap `(kh, kw)` with `kh·dh = u·sh + a`, `kw·dw = v·sw + b` then reads, for grid
+ * position `q = (n, oh, ow)`, `planes[((a·sw + b)·C + ci)·Q + q + u·Wg + v]`
+ * = `x[n, oh·sh + kh·dh - padTop, ow·sw + kw·dw - padLeft, ci]`: a constant shift, so the im2col row of
+ * `(kh, kw, ci)` over grid positions `[q0, q1)` is one slice of `planes`. Grid positions with
+ * `oh ≥ outHeight` or `ow ≥ outWidth` are padding: their dy is 0, so whatever they read is harmless.
+ *
+ * @example
+ * ```ts
+ * const grid = phaseGrid(g);
+ * fillPhasePlanes(xData, g, grid, planes);   // planes.length === grid.planeFloats
+ * ```
+ */
+import type { ConvGeometry } from './convGeometry.js';
+
+/** Sizes of the phase-plane layout of a geometry. */
+export interface PhaseGrid {
+  /** grid rows / columns per image */
+  Hg: number;
+  Wg: number;
+  /** images the planes hold, and their grid positions (`images·Hg·Wg`) */
+  images: number;
+  Q: number;
+  /** floats of the planes buffer, including the tail margin that the largest shift reads */
+  planeFloats: number;
+  /** grid columns per output column (≥ 1): the flop overhead of the grid (rows past outHeight are skipped) */
+  overhead: number;
+}
+
+/** Grid sizes for a geometry, for planes holding `images` images (default: the whole batch). */
+export function phaseGrid(g: ConvGeometry, images = g.batch): PhaseGrid {
+  const uMax = Math.floor(((g.filterHeight - 1) * g.dilationHeight) / g.strideHeight);
+  const vMax = Math.floor(((g.filterWidth - 1) * g.dilationWidth) / g.strideWidth);
+  const Hg = g.outHeight + uMax;
+  const Wg = g.outWidth + vMax;
+  const Q = images * Hg * Wg;
+  const phases = g.strideHeight * g.strideWidth;
+  return {
+    Hg,
+    Wg,
+    images,
+    Q,
+    planeFloats: phases * g.inChannels * Q + uMax * Wg + vMax,
+    overhead: Wg / Math.max(1, g.outWidth),
+  };
+}
+
+/** Offset in `planes` of tap `(kh, kw)`, channel `ci`, grid position 0. */
+export function tapOffset(g: ConvGeometry, grid: PhaseGrid, kh: number, kw: number, ci: number): number {
+  const a = (kh * g.dilationHeight) % g.strideHeight;
+  const u = Math.floor((kh * g.dilationHeight) / g.strideHeight);
+  const b = (kw * g.dilationWidth) % g.strideWidth;
+  const v = Math.floor((kw * g.dilationWidth) / g.strideWidth);
+  return ((a * g.strideWidth + b) * g.inChannels + ci) * grid.Q + u * grid.Wg + v;
+}
+
+/**
+ * Fill `planes` (length ≥ `grid.planeFloats`) from images `[n0, n0 + grid.images)` of NHWC `x`:
+ * zero it, then scatter each pixel (plane image index `n - n0`).
+ */
+export function fillPhasePlanes(x: Float32Array, g: ConvGeometry, grid: PhaseGrid, planes: Float32Array, n0 = 0): void {
+  const { inHeight: H, inWidth: W, inChannels: C, strideHeight: SH, strideWidth: SW, padTop, padLeft } = g;
+  const { Hg, Wg, Q } = grid;
+  planes.fill(0, 0, grid.planeFloats);
+  for (let n = 0; n < grid.images; n++) {
+    for (let ih = 0; ih < H; ih++) {
+      const r = ih + padTop;
+      const a = r % SH;
+      const i = (r - a) / SH;
+      if (i >= Hg) continue;
+      for (let iw = 0; iw < W; iw++) {
+        const c = iw + padLeft;
+        const b = c % SW;
+        const j = (c - b) / SW;
+        if (j >= Wg) continue;
+        let d = (a * SW + b) * C * Q + (n * Hg + i) * Wg + j;
+        const s = (((n0 + n) * H + ih) * W + iw) * C;
+        for (let ci = 0; ci < C; ci++, d += Q) planes[d] = x[s + ci];
+      }
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Input gradient of a strided convolution as `sh·sw` stride-1 forward convolutions ("sub-pixel"
+ * decomposition), each run by the wasm backend's own XNNPACK Conv2D.
+ *
+ * Input rows split by phase `a = (ih + padTop) mod sh`: with `ih = I·sh + a - padTop`, only taps
+ * `kh = a + sh·t` reach phase `a`, from output row `oh = I - t`, so
+ * `dx[n, I·sh + a - padTop, J·sw + b - padLeft, ci] = Σ_{t, s, co} dy[n, I - t, J - s, co] · W[a + sh·t, b + sw·s, ci, co]`:
+ * a stride-1 correlation of `dy` with the flipped, in/out-swapped sub-filter
+ * `F[τ, σ, co, ci] = W[a + sh·(Ua-1-τ), b + sw·(Ub-1-σ), ci, co]`. Padding that would be negative is
+ * replaced by computing extra rows/columns that are then skipped, so every padding works.
+ * Dilation must be 1 (Conv2DBackpropInput has none).
+ *
+ * @example
+ * ```ts
+ * const dx = subPixelInputGradient(backend, g, dy, filter, [n, h, w, cin]);
+ * ```
+ */
+import type { ConvGeometry } from './convGeometry.js';
+import { disposeInfo, f32, stockKernel } from './wasmHeap.js';
+import type { TensorInfo, WasmBackend } from './wasmHeap.js';
+
+/** One dimension of one phase: which rows it covers and how to pad the forward conv. */
+interface Axis {
+  taps: number; // sub-filter size U
+  first: number; // first phase index I0
+  count: number; // rows in the phase
+  padBefore: number;
+  padAfter: number;
+  skip: number; // forward-conv output rows before the first useful one
+}
+
+function axis(phase: number, stride: number, filter: number, pad: number, inSize: number, outSize: number): Axis | undefined {
+  const taps = Math.ceil((filter - phase) / stride);
+  const first = Math.ceil((pad - phase) / stride);
+  const last = Math.floor((inSize - 1 + pad - phase) / stride);
+  const count = last - first + 1;
+  if (taps <= 0 || count <= 0) return undefined;
+  const padBefore = Math.max(0, taps - 1 - first);
+  const skip = first - (taps - 1) + padBefore;
+  const padAfter = Math.max(0, skip + count - outSize - padBefore + taps - 1);
+  return { taps, first, count, padBefore, padAfter, skip };
+}
+
+/** `dx` of an NHWC convolution with dilation 1 (see the module comment). */
+export function subPixelInputGradient(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, inShape: number[]): TensorInfo {
+  const conv2d = stockKernel('Conv2D');
+  const { batch: N, inHeight: H, inWidth: W, inChannels: CI, outChannels: CO, outHeight: OH, outWidth: OW } = g;
+  const { filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW, padTop, padLeft } = g;
+  let dx: TensorInfo | undefined;
+  for (let a = 0; a < SH; a++) {
+    const ay = axis(a, SH, FH, padTop, H, OH);
+    for (let b = 0; b < SW; b++) {
+      const ax = axis(b, SW, FW, padLeft, W, OW);
+      if (!ay || !ax) continue; // no tap reaches this phase: dx stays 0 there
+      const sub = backend.makeOutput([ay.taps, ax.taps, CO, CI], 'float32');
+      {
+        const w = f32(backend, filter);
+        const s = f32(backend, sub);
+        for (let th = 0; th < ay.taps; th++) {
+          const kh = a + SH * (ay.taps - 1 - th);
+          for (let tw = 0; tw < ax.taps; tw++) {
+            const kw = b + SW * (ax.taps - 1 - tw);
+            const src = (kh * FW + kw) * CI * CO;
+            const dst = (th * ax.taps + tw) * CO * CI;
+            for (let co = 0; co < CO; co++) {
+              for (let ci = 0; ci < CI; ci++) s[dst + co * CI + ci] = w[src + ci * CO + co];
+            }
+          }
+        }
+      }
+      const out = conv2d({
+        inputs: { x: dy, filter: sub },
+        backend,
+        attrs: { strides: 1, dilations: 1, pad: [[0, 0], [ay.padBefore, ay.padAfter], [ax.padBefore, ax.padAfter], [0, 0]], dataFormat: 'NHWC', dimRoundingMode: undefined },
+      });
+      disposeInfo(backend, sub);
+      const [, HO, WO] = out.shape;
+      if (SH === 1 && SW === 1 && ay.skip === 0 && ax.skip === 0 && HO === H && WO === W) return out; // it is dx
+      if (!dx) {
+        dx = backend.makeOutput(inShape, 'float32');
+        f32(backend, dx).fill(0);
+      }
+      const o = f32(backend, out);
+      const d = f32(backend, dx);
+      for (let n = 0; n < N; n++) {
+        for (let i = 0; i < ay.count; i++) {
+          const ih = (ay.first + i) * SH + a - padTop;
+          const srcRow = (n * HO + ay.skip + i) * WO + ax.skip;
+          const dstRow = (n * H + ih) * W;
+          for (let j = 0; j < ax.count; j++) {
+            const iw = (ax.first + j) * SW + b - padLeft;
+            let s = (srcRow + j) * CI;
+            let t = (dstRow + iw) * CI;
+            for (let c = 0; c < CI; c++) d[t++] = o[s++];
+          }
+        }
+      }
+      disposeInfo(backend, out);
+    }
+  }
+  if (!dx) {
+    dx = backend.makeOutput(inShape, 'float32');
+    f32(backend, dx).fill(0);
+  }
+  return dx;
+}
