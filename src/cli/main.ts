@@ -4,6 +4,7 @@ import { lrFindCommand } from './lrFindCommand.js';
 import { plotScheduleCommand, UsageError } from './plotSchedule.js';
 import { trainCommand } from './train.js';
 import { PhasesFileError } from './readPhases.js';
+import { registerStyleCommand } from './style.js';
 
 /** Print an error without a stack for expected problems (bad input), with one otherwise; exit 1. */
 function fail(e: unknown): never {
@@ -96,5 +97,7 @@ program
       fail(e);
     }
   });
+
+registerStyleCommand(program);
 
 program.parseAsync(process.argv).catch(fail);
