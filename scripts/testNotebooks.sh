@@ -33,6 +33,14 @@ TSLAB="$ROOT/node_modules/.bin/tslab"
 npx --no-install tslab install --python="$PY" --prefix="$OUT/jupyter" --binary="$TSLAB" >/dev/null
 export JUPYTER_PATH="$OUT/jupyter/share/jupyter"
 
+# the committed notebooks are generated from notebooks/src/*.txt: say so when one was edited without the other
+for src in notebooks/src/*.txt; do
+  nb="notebooks/$(basename "$src" .txt).ipynb"
+  node scripts/mkNotebook.mjs "$src" "$OUT/.generated.ipynb"
+  cmp -s "$OUT/.generated.ipynb" "$nb" || echo "warning: $nb differs from what scripts/mkNotebook.mjs makes of $src" >&2
+done
+rm -f "$OUT/.generated.ipynb"
+
 status=0
 executed=()
 for nb in notebooks/*.ipynb; do
