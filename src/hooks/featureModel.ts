@@ -1,5 +1,5 @@
 /** A multi-output feature extractor sharing a model's layers (and weights). */
-import { tf, tfl } from '../backend/tf.js';
+import { tfl } from '../backend/tf.js';
 import { findLayer } from './hookOutputs.js';
 
 /**

@@ -6,8 +6,9 @@ export type PreprocessMode = 'caffe' | 'torch';
 
 /** Keras "caffe" mean pixel, in BGR order, on the 0..255 scale. */
 export const CAFFE_MEAN_BGR = [103.939, 116.779, 123.68] as const;
-/** torchvision ImageNet statistics on 0..1 RGB. */
+/** torchvision ImageNet mean on 0..1 RGB. */
 export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
+/** torchvision ImageNet standard deviation on 0..1 RGB. */
 export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
 
 function checkMode(mode: string, fn: string): asserts mode is PreprocessMode {

@@ -123,7 +123,14 @@ function images(v: unknown, field: string): ImageInput[] {
   return list as ImageInput[];
 }
 
-/** Validate `opts` and fill in defaults; throws a RangeError/TypeError naming the field. */
+/**
+ * Validate `opts` and fill in defaults; throws a RangeError/TypeError naming the field (no image is read).
+ *
+ * @example
+ * ```ts
+ * resolveStyleOptions({ net, content: 'a.jpg', style: 'b.jpg', blend: [1] }).blend;   // [1]
+ * ```
+ */
 export function resolveStyleOptions(opts: StyleTransferOptions): ResolvedStyleOptions {
   if (!opts || typeof opts !== 'object') throw new TypeError(`${F}: opts is ${JSON.stringify(opts)}; allowed: an options object`);
   const net = opts.net;

@@ -24,7 +24,7 @@ describe('gramMatrix', () => {
   });
 
   it('a batch of 2 gives the two single Grams (channels of different images never mix)', () => {
-    const a = tf.randomNormal([1, 3, 4, 5], 0, 1, 'float32', 1), b = tf.randomNormal([1, 3, 4, 5], 0, 1, 'float32', 2);
+    const a = tf.randomNormal([1, 3, 4, 5], 0, 1, "float32", 1) as tf.Tensor4D, b = tf.randomNormal([1, 3, 4, 5], 0, 1, "float32", 2) as tf.Tensor4D;
     const both = gramMatrix(tf.concat([a, b]) as tf.Tensor4D);
     const sep = tf.concat([gramMatrix(a), gramMatrix(b)]);
     expect(tf.max(tf.abs(tf.sub(both, sep))).dataSync()[0]).toBeLessThan(1e-6);
