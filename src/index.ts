@@ -27,7 +27,6 @@ export type { RenderPngOptions } from './plot/render.js';
 export { display, VEGA_LITE_MIME } from './plot/display.js';
 export type { VegaLiteSpec } from './plot/spec.js';
 
-
 export { Optimizer, sgd, adam, adamw, rmsprop, lars, lbfgs, lrRange, layerGroups, SGD, Adam, RMSprop, LARS, LBFGS } from './optim/index.js';
 export type {
   HyperName, Hypers, ParamGroup, ParamsInput, GradientsInput, OptimizerStateDict, ParamStateDict,
