@@ -32,7 +32,8 @@ export function simpleCnn(o: SimpleCnnOptions = {}): tfl.Sequential {
     throw new RangeError(`simpleCnn filters is ${JSON.stringify(filters)}; allowed: a non-empty array of positive integers`);
   }
   const seed = o.seed ?? 0;
-  const init = (i: number) => tfl.initializers.heNormal({ seed: seed + i });
+  // tfjs treats a seed of 0 as "no seed" (Math.random): offset every seed by 1 so seed 0 is reproducible too
+  const init = (i: number) => tfl.initializers.heNormal({ seed: seed + i + 1 });
   const model = tfl.sequential();
   filters.forEach((f, i) => {
     model.add(tfl.layers.conv2d({

@@ -1,17 +1,6 @@
 /** fast.ai lesson 13's initial image: median-filtered uniform noise. */
 import { tf } from '../backend/tf.js';
-
-/** mulberry32: a small, fast, seedable PRNG giving uniform numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../data/dataset.js';
 
 /** scipy.ndimage 'reflect' boundary: (d c b a | a b c d | d c b a). */
 function reflect(i: number, n: number): number {

@@ -46,7 +46,8 @@ function build(kind: 'vgg16' | 'vgg19', opts: VggOptions = {}): tfl.LayersModel 
       ? (pooling === 'max' ? tfl.layers.maxPooling2d : tfl.layers.averagePooling2d)({ poolSize: 2, strides: 2, name })
       : tfl.layers.conv2d({
         filters: FILTERS[block], kernelSize: 3, padding: 'same', activation: 'relu', name,
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + k++ }),
+        // tfjs treats seed 0 as "no seed": offset by 1 so every seed is reproducible
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + ++k }),
       });
     x = layer.apply(x) as tfl.SymbolicTensor;
   }

@@ -28,8 +28,8 @@ export function digits(batchSize = 64, n?: number): { train: Dataset; valid: Dat
 export function mlp(seed = 0): tfl.Sequential {
   const m = tfl.sequential();
   m.add(tfl.layers.flatten({ inputShape: [8, 8, 1] }));
-  m.add(tfl.layers.dense({ name: 'd1', units: 32, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed }) }));
-  m.add(tfl.layers.dense({ name: 'd2', units: 10, kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 1 }) }));
+  m.add(tfl.layers.dense({ name: 'd1', units: 32, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 1 }) }));
+  m.add(tfl.layers.dense({ name: 'd2', units: 10, kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 2 }) }));
   return m;
 }
 
