@@ -24,7 +24,7 @@ import type { ConvGeometry } from './convGeometry.js';
 import { im2colTapsByPositions } from './im2col.js';
 import { fillPhasePlanes, phaseGrid, tapOffset } from './phasePlanes.js';
 import type { PhaseGrid } from './phasePlanes.js';
-import { disposeInfo, f32, matMul, stockKernel, wasmBackendOf } from './wasmHeap.js';
+import { aliasOf, disposeInfo, f32, matMul, releaseAlias, stockKernel, wasmBackendOf } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'Conv2DBackpropFilter';
@@ -33,7 +33,7 @@ const KERNEL = 'Conv2DBackpropFilter';
  * Tuning (floats): the `dy` chunk (the packed matmul operand), the im2col chunk, and the phase
  * planes (a group of whole images; at least one image). Memory stays bounded by these for any input.
  */
-export const filterChunking = { dyFloats: 1 << 17, colsFloats: 1 << 22, planeFloats: 1 << 23, maxGridOverhead: 1.6 };
+export const filterChunking = { dyFloats: 1 << 17, colsFloats: 1 << 22, planeFloats: 1 << 23, maxGridOverhead: 1.6, im2colBelowChannels: 4 };
 
 /** Rows per chunk, where a row holds `rowPositions` positions: bounded by the dy and im2col chunk sizes. */
 function chunkRows(rowPositions: number, K: number, cout: number, totalRows: number): number {
@@ -149,13 +149,16 @@ function viaIm2col(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: Ten
     const r1 = Math.min(rows, r0 + step);
     const P = (r1 - r0) * g.outWidth;
     const cols = backend.makeOutput([K, P], 'float32');
-    const dyChunk = backend.makeOutput([P, cout], 'float32');
-    // views after both allocations (an allocation may grow, and so detach, the heap)
     im2colTapsByPositions(f32(backend, x), g, r0, r1, f32(backend, cols));
-    f32(backend, dyChunk).set(f32(backend, dy).subarray(r0 * g.outWidth * cout, r1 * g.outWidth * cout));
-    const part = matMul(backend, batchMatMul, cols, dyChunk);
-    disposeInfo(backend, cols);
-    disposeInfo(backend, dyChunk);
+    // dy's rows [r0, r1) are contiguous: a view of dy's memory, no copy
+    const dyChunk = aliasOf(backend, dy, r0 * g.outWidth * cout, [P, cout]);
+    let part: TensorInfo;
+    try {
+      part = matMul(backend, batchMatMul, cols, dyChunk);
+    } finally {
+      releaseAlias(backend, dyChunk);
+      disposeInfo(backend, cols);
+    }
     result = accumulate(backend, result, part);
   }
   return result;
@@ -174,7 +177,8 @@ export function filterGradient(
 ): TensorInfo {
   let result: TensorInfo | undefined;
   if (g.batch * g.outHeight * g.outWidth > 0) {
-    result = phaseGrid(g, 1).overhead <= filterChunking.maxGridOverhead
+    const grid = g.inChannels >= filterChunking.im2colBelowChannels && phaseGrid(g, 1).overhead <= filterChunking.maxGridOverhead;
+    result = grid
       ? viaPhasePlanes(backend, g, x, dy)
       : viaIm2col(backend, g, x, dy);
   }

@@ -18,8 +18,9 @@ export type TensorInfo = tf.TensorInfo;
 
 /** The part of tfjs-backend-wasm's `BackendWasm` that phasewise's kernels use. */
 export interface WasmBackend {
-  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined; delete(dataId: object): boolean };
+  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number): TensorInfo;
+  wasm: { tfjs: { disposeData(id: number): void } };
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: object, force?: boolean): boolean;
 }
@@ -70,4 +71,29 @@ export function stockKernel(name: string): KernelFunc {
  */
 export function matMul(backend: WasmBackend, batchMatMul: KernelFunc, a: TensorInfo, b: TensorInfo): TensorInfo {
   return batchMatMul({ inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false } });
+}
+
+/**
+ * A read-only view of `count` consecutive floats of `info` starting at float `start`, as a tensor of
+ * `shape` that shares `info`'s memory (no copy): lets a chunk of a tensor be a matmul operand.
+ * Release it with {@link releaseAlias} (never `disposeInfo`: that would free the shared memory).
+ *
+ * @example
+ * ```ts
+ * const rows = aliasOf(backend, dy, r0 * cout, [r1 - r0, cout]);   // dy rows [r0, r1)
+ * try { part = matMul(backend, batchMatMul, cols, rows); } finally { releaseAlias(backend, rows); }
+ * ```
+ */
+export function aliasOf(backend: WasmBackend, info: TensorInfo, start: number, shape: number[]): TensorInfo {
+  const entry = backend.dataIdMap.get(info.dataId);
+  if (!entry) throw new Error('phasewise wasm kernels: aliasOf a tensor that is not on the wasm backend');
+  return backend.makeOutput(shape, 'float32', entry.memoryOffset + 4 * start);
+}
+
+/** Forget a view made by {@link aliasOf}: its tensor id (and any cached XNNPACK operator), not its memory. */
+export function releaseAlias(backend: WasmBackend, alias: TensorInfo): void {
+  const entry = backend.dataIdMap.get(alias.dataId);
+  if (!entry) return;
+  backend.dataIdMap.delete(alias.dataId);
+  backend.wasm.tfjs.disposeData(entry.id);
 }
