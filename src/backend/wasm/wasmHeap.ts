@@ -97,3 +97,30 @@ export function releaseAlias(backend: WasmBackend, alias: TensorInfo): void {
   backend.dataIdMap.delete(alias.dataId);
   backend.wasm.tfjs.disposeData(entry.id);
 }
+
+/** Stock wasm kernels that phasewise replaced but still delegates to (see {@link replacedStockKernel}). */
+const replaced = new Map<string, tf.KernelConfig>();
+
+/** Remember the stock config of a kernel phasewise is about to replace (ignored for phasewise's own). */
+export function rememberReplacedKernel(stock: tf.KernelConfig, ours: tf.KernelConfig): void {
+  if (stock !== ours && stock.kernelFunc !== ours.kernelFunc) replaced.set(stock.kernelName, stock);
+}
+
+/**
+ * The stock wasm kernel `name` that phasewise replaced, for the cases its replacement defers to.
+ *
+ * @example
+ * ```ts
+ * return replacedStockKernel('Sum')(args);   // not a reduction phasewise handles itself
+ * ```
+ */
+export function replacedStockKernel(name: string): KernelFunc {
+  const config = replaced.get(name);
+  if (!config) throw new Error(`phasewise wasm kernels: no stock '${name}' kernel was registered before phasewise's`);
+  return config.kernelFunc as unknown as KernelFunc;
+}
+
+/** The setup function of the replaced stock kernel `name`, run when the wasm backend (re)initialises. */
+export function replacedSetup(name: string): (backend: object) => void {
+  return (backend) => (replaced.get(name)?.setupFunc as ((b: object) => void) | undefined)?.(backend);
+}
