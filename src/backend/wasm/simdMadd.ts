@@ -2,22 +2,24 @@
  * A tiny WebAssembly SIMD kernel that works directly on the tfjs wasm backend's memory (it imports
  * that module's `WebAssembly.Memory`), for the products no stock wasm kernel expresses efficiently.
  *
- * `madd(x, xs, d, ds, acc, cb, nb, rows)` — all arguments in bytes — computes, for every channel
- * `c < C` (`cb = 4·C`, a multiple of 16) and with `n = nb / cb` positions per row:
- * `acc[c] += Σ_{r < rows} Σ_{j < n} x[r·xs + (j·C + c)·4] · d[r·ds + (j·C + c)·4]`
- * (float32, four channels per `f32x4` lane group, the accumulator in a register). Requires
- * `rows ≥ 1`, `nb ≥ cb ≥ 16`. Hand-assembled (no toolchain needed); the WAT is in the comments.
+ * `madd(x, o1, o2, xs, xstep, d, ds, acc, as, cb, nb, rows)` — all arguments in bytes — computes, for
+ * three taps `t` (input offsets `0, o1, o2`, accumulators at `acc + t·as`), every channel `c < C`
+ * (`cb = 4·C`, a multiple of 16) and `n = nb / cb` positions per row:
+ * `acc_t[c] += Σ_{r < rows} Σ_{j < n} x[o_t + r·xs + j·xstep + 4c] · d[r·ds + j·cb + 4c]`
+ * (float32, four channels per `f32x4`; the 3·C accumulators stay in L1). Requires `rows ≥ 1`,
+ * `nb ≥ cb ≥ 16`. Hand-assembled (no toolchain needed); the loops are spelled out next to BODY.
  *
  * @example
  * ```ts
  * const madd = simdMadd(backend);   // undefined where wasm SIMD is unavailable
- * madd?.(xPtr, 4 * W * C, dyPtr, 4 * W * C, accPtr, 4 * C, 4 * W * C, H);   // Σ over an H×W image
+ * // taps at x, x + 4C, x + 8C of an H×W image against dy; accumulators at acc, acc + 4C, acc + 8C
+ * madd?.(x, 4 * C, 8 * C, 4 * (W + 2) * C, 4 * C, dy, 4 * W * C, acc, 4 * C, 4 * C, 4 * W * C, H);
  * ```
  */
 import type { WasmBackend } from './wasmHeap.js';
 
 /** The exported kernel: byte addresses and strides into the tfjs wasm heap. */
-export type Madd = (x: number, xs: number, d: number, ds: number, acc: number, cb: number, nb: number, rows: number) => void;
+export type Madd = (x: number, o1: number, o2: number, xs: number, xstep: number, d: number, ds: number, acc: number, as: number, cb: number, nb: number, rows: number) => void;
 
 const get = (i: number) => [0x20, i];
 const set = (i: number) => [0x21, i];
@@ -31,25 +33,28 @@ const ADD4 = [0xfd, 0xe4, 0x01]; // f32x4.add
 const LOOP = [0x03, 0x40];
 const END = 0x0b;
 const BR_IF0 = [0x0d, 0x00];
-// params: x0 xs1 d2 ds3 acc4 cb5 nb6 rows7; locals: c8 r9 j10 xr11 dr12 (i32), a13 (v128)
+// params: x0 o1 o2 xs3 xstep4 d5 ds6 acc7 as8 cb9 nb10 rows11;
+// locals: c12 r13 j14 xr15 dr16 jx17 (i32), dv18 (v128)
+const accAt = (t: number) => [...get(7), ...Array(t).fill([...get(8), ADD]).flat(), ...get(12), ADD]; // acc + t·as + c
+const xAt = (off: number[]) => [...get(15), ...get(17), ADD, ...get(12), ADD, ...off]; // xr + jx + c (+ o_t)
+const fma = (t: number, off: number[]) => [...accAt(t), ...accAt(t), ...LOAD, ...xAt(off), ...LOAD, ...get(18), ...MUL4, ...ADD4, ...STORE];
 const BODY = [
-  0x02, 0x05, 0x7f, 0x01, 0x7b, // locals
-  0x41, 0x00, ...set(8), // c = 0
-  ...LOOP, //   loop over channel groups
-  ...get(4), ...get(8), ADD, ...LOAD, ...set(13), // a = acc[c]
-  ...get(0), ...get(8), ADD, ...set(11), // xr = x + c
-  ...get(2), ...get(8), ADD, ...set(12), // dr = d + c
-  0x41, 0x00, ...set(9), // r = 0
-  ...LOOP, //     loop over rows
-  0x41, 0x00, ...set(10), // j = 0
-  ...LOOP, //       loop over positions
-  ...get(13), ...get(11), ...get(10), ADD, ...LOAD, ...get(12), ...get(10), ADD, ...LOAD, ...MUL4, ...ADD4, ...set(13),
-  ...get(10), ...get(5), ADD, ...tee(10), ...get(6), LT_U, ...BR_IF0, END, // j += cb while j < nb
-  ...get(11), ...get(1), ADD, ...set(11), // xr += xs
-  ...get(12), ...get(3), ADD, ...set(12), // dr += ds
-  ...get(9), 0x41, 0x01, ADD, ...tee(9), ...get(7), LT_U, ...BR_IF0, END, // while ++r < rows
-  ...get(4), ...get(8), ADD, ...get(13), ...STORE, // acc[c] = a
-  ...get(8), 0x41, 0x10, ADD, ...tee(8), ...get(5), LT_U, ...BR_IF0, END, // while (c += 16) < cb
+  0x02, 0x06, 0x7f, 0x01, 0x7b, // locals
+  ...get(0), ...set(15), ...get(5), ...set(16), // xr = x, dr = d
+  0x41, 0x00, ...set(13), // r = 0
+  ...LOOP, //   loop over rows
+  0x41, 0x00, ...set(14), 0x41, 0x00, ...set(17), // j = 0, jx = 0
+  ...LOOP, //     loop over positions of the row
+  0x41, 0x00, ...set(12), // c = 0
+  ...LOOP, //       loop over channel groups: acc_t[c] += x[xr + jx + c + o_t] · d[dr + j + c] (acc_t stays in L1)
+  ...get(16), ...get(14), ADD, ...get(12), ADD, ...LOAD, ...set(18),
+  ...fma(0, []), ...fma(1, [...get(1), ADD]), ...fma(2, [...get(2), ADD]),
+  ...get(12), 0x41, 0x10, ADD, ...tee(12), ...get(9), LT_U, ...BR_IF0, END, // while (c += 16) < cb
+  ...get(17), ...get(4), ADD, ...set(17), // jx += xstep
+  ...get(14), ...get(9), ADD, ...tee(14), ...get(10), LT_U, ...BR_IF0, END, // j += cb while j < nb
+  ...get(15), ...get(3), ADD, ...set(15), // xr += xs
+  ...get(16), ...get(6), ADD, ...set(16), // dr += ds
+  ...get(13), 0x41, 0x01, ADD, ...tee(13), ...get(11), LT_U, ...BR_IF0, END, // while ++r < rows
   END,
 ];
 
@@ -70,7 +75,7 @@ const name = (s: string) => [...leb(s.length), ...Array.from(s, (ch) => ch.charC
 /** The module's bytes. */
 export const MADD_WASM = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  ...section(1, [0x01, 0x60, 0x08, ...new Array(8).fill(0x7f), 0x00]), // type: (i32 ×8) -> ()
+  ...section(1, [0x01, 0x60, 0x0c, ...new Array(12).fill(0x7f), 0x00]), // type: (i32 ×12) -> ()
   ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]), // import memory
   ...section(3, [0x01, 0x00]), // one function of type 0
   ...section(7, [0x01, ...name('madd'), 0x00, 0x00]), // export it

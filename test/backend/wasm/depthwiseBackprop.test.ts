@@ -88,6 +88,25 @@ describe('wasm DepthwiseConv2dNativeBackpropFilter / Input', () => {
     }
   });
 
+  it('match the cpu backend on the wasm SIMD filter path (multiplier 1, channels a multiple of 4)', async () => {
+    const cases: Case[] = [
+      { x: [3, 9, 11, 16], f: [3, 3, 16, 1], strides: [1, 1], dilations: [1, 1], pad: 'same' },
+      { x: [2, 10, 9, 8], f: [3, 5, 8, 1], strides: [2, 2], dilations: [1, 1], pad: 'same' },
+      { x: [2, 12, 12, 4], f: [2, 4, 4, 1], strides: [1, 3], dilations: [1, 1], pad: 'valid' },
+      { x: [1, 7, 8, 12], f: [5, 1, 12, 1], strides: [2, 1], dilations: [1, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+      { x: [5, 6, 6, 32], f: [3, 3, 32, 1], strides: [1, 1], dilations: [1, 1], pad: 1 },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const r = rng(800 + i);
+      const xv = randomValues(r, c.x);
+      const dyv = randomValues(r, outShape(c));
+      const dW = await cpuAndWasm(filterGrad(c, xv, dyv));
+      expectClose(dW.cpu[0], dW.wasm[0], 1e-4, `SIMD DepthwiseConv2dNativeBackpropFilter ${JSON.stringify(c)}`);
+      await initBackend('wasm');
+      expectNoLeak(filterGrad(c, xv, dyv), `SIMD filter ${JSON.stringify(c)}`);
+    }
+  });
+
   it('leak no tensors and no wasm buffers', async () => {
     await initBackend('wasm');
     for (const [i, c] of randomCases(13, 5, false).entries()) {
