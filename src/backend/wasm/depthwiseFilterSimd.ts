@@ -30,7 +30,7 @@ export function simdApplies(g: ConvGeometry): boolean {
 }
 
 /** Padded size `[Hp, Wp]`: every row / column a tap reads (and no more of x than that). */
-function paddedSize(g: ConvGeometry): [number, number] {
+export function paddedSize(g: ConvGeometry): [number, number] {
   const Hp = (g.outHeight - 1) * g.strideHeight + (g.filterHeight - 1) * g.dilationHeight + 1;
   const Wp = (g.outWidth - 1) * g.strideWidth + (g.filterWidth - 1) * g.dilationWidth + 1;
   return [Hp, Wp];

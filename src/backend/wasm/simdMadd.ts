@@ -6,8 +6,9 @@
  * three taps `t` (input offsets `0, o1, o2`, accumulators at `acc + t·as`), every channel `c < C`
  * (`cb = 4·C`, a multiple of 16) and `n = nb / cb` positions per row:
  * `acc_t[c] += Σ_{r < rows} Σ_{j < n} x[o_t + r·xs + j·xstep + 4c] · d[r·ds + j·cb + 4c]`
- * (float32, four channels per `f32x4`; the 3·C accumulators stay in L1). Requires `rows ≥ 1`,
- * `nb ≥ cb ≥ 16`. Hand-assembled (no toolchain needed); the loops are spelled out next to BODY.
+ * (float32, four channels per `f32x4`; the 3·C accumulators stay in L1). `maxpy` (same arguments,
+ * `(w, ws)` for `(acc, as)`) is its adjoint: `x[o_t + r·xs + j·xstep + 4c] += d[r·ds + j·cb + 4c] · w[t·ws + 4c]`.
+ * Both require `rows ≥ 1`, `nb ≥ cb ≥ 16`. Hand-assembled (no toolchain needed); the loops are spelled out in `loops`.
  *
  * @example
  * ```ts
@@ -38,17 +39,18 @@ const BR_IF0 = [0x0d, 0x00];
 const accAt = (t: number) => [...get(7), ...Array(t).fill([...get(8), ADD]).flat(), ...get(12), ADD]; // acc + t·as + c
 const xAt = (off: number[]) => [...get(15), ...get(17), ADD, ...get(12), ADD, ...off]; // xr + jx + c (+ o_t)
 const fma = (t: number, off: number[]) => [...accAt(t), ...accAt(t), ...LOAD, ...xAt(off), ...LOAD, ...get(18), ...MUL4, ...ADD4, ...STORE];
-const BODY = [
-  0x02, 0x06, 0x7f, 0x01, 0x7b, // locals
+/** The three nested loops shared by both kernels around `inner` (which sees dv = d[dr + j + c]). */
+const loops = (locals: number[], inner: number[]) => [
+  ...locals,
   ...get(0), ...set(15), ...get(5), ...set(16), // xr = x, dr = d
   0x41, 0x00, ...set(13), // r = 0
   ...LOOP, //   loop over rows
   0x41, 0x00, ...set(14), 0x41, 0x00, ...set(17), // j = 0, jx = 0
   ...LOOP, //     loop over positions of the row
   0x41, 0x00, ...set(12), // c = 0
-  ...LOOP, //       loop over channel groups: acc_t[c] += x[xr + jx + c + o_t] · d[dr + j + c] (acc_t stays in L1)
-  ...get(16), ...get(14), ADD, ...get(12), ADD, ...LOAD, ...set(18),
-  ...fma(0, []), ...fma(1, [...get(1), ADD]), ...fma(2, [...get(2), ADD]),
+  ...LOOP, //       loop over channel groups
+  ...get(16), ...get(14), ADD, ...get(12), ADD, ...LOAD, ...set(18), // dv = d[dr + j + c]
+  ...inner,
   ...get(12), 0x41, 0x10, ADD, ...tee(12), ...get(9), LT_U, ...BR_IF0, END, // while (c += 16) < cb
   ...get(17), ...get(4), ADD, ...set(17), // jx += xstep
   ...get(14), ...get(9), ADD, ...tee(14), ...get(10), LT_U, ...BR_IF0, END, // j += cb while j < nb
@@ -57,6 +59,12 @@ const BODY = [
   ...get(13), 0x41, 0x01, ADD, ...tee(13), ...get(11), LT_U, ...BR_IF0, END, // while ++r < rows
   END,
 ];
+// madd: acc_t[c] += x[xr + jx + c + o_t] · dv (the 3·C accumulators stay in L1)
+const MADD_BODY = loops([0x02, 0x06, 0x7f, 0x01, 0x7b], [...fma(0, []), ...fma(1, [...get(1), ADD]), ...fma(2, [...get(2), ADD])]);
+// maxpy: x[xr + jx + c + o_t] += dv · w[t·ws + c]; params 7, 8 are w, ws; local 19 holds the address
+const wAt = (t: number) => [...get(7), ...Array(t).fill([...get(8), ADD]).flat(), ...get(12), ADD];
+const axpy = (t: number, off: number[]) => [...xAt(off), ...set(19), ...get(19), ...get(19), ...LOAD, ...get(18), ...wAt(t), ...LOAD, ...MUL4, ...ADD4, ...STORE];
+const MAXPY_BODY = loops([0x03, 0x06, 0x7f, 0x01, 0x7b, 0x01, 0x7f], [...axpy(0, []), ...axpy(1, [...get(1), ADD]), ...axpy(2, [...get(2), ADD])]);
 
 function leb(n: number): number[] {
   const out: number[] = [];
@@ -77,9 +85,9 @@ export const MADD_WASM = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
   ...section(1, [0x01, 0x60, 0x0c, ...new Array(12).fill(0x7f), 0x00]), // type: (i32 ×12) -> ()
   ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]), // import memory
-  ...section(3, [0x01, 0x00]), // one function of type 0
-  ...section(7, [0x01, ...name('madd'), 0x00, 0x00]), // export it
-  ...section(10, [0x01, ...leb(BODY.length), ...BODY]),
+  ...section(3, [0x02, 0x00, 0x00]), // two functions of type 0
+  ...section(7, [0x02, ...name('madd'), 0x00, 0x00, ...name('maxpy'), 0x00, 0x01]), // export them
+  ...section(10, [0x02, ...leb(MADD_BODY.length), ...MADD_BODY, ...leb(MAXPY_BODY.length), ...MAXPY_BODY]),
 ]);
 
 /** The part of the global `WebAssembly` API used here (the build's lib has no WebAssembly types). */
@@ -89,22 +97,34 @@ interface WebAssemblyApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 
-const instances = new WeakMap<object, Madd | null>();
+/** Both kernels, bound to one wasm memory. */
+export interface SimdKernels {
+  madd: Madd;
+  /** Same arguments as {@link Madd} with `(w, ws)` in place of `(acc, as)`: `x_t[…] += d[…] · w_t[c]`. */
+  maxpy: Madd;
+}
 
-/** The `madd` kernel bound to the backend's memory, or undefined without wasm SIMD support. */
-export function simdMadd(backend: WasmBackend): Madd | undefined {
+const instances = new WeakMap<object, SimdKernels | null>();
+
+/** The SIMD kernels bound to the backend's memory, or undefined without wasm SIMD support. */
+export function simdKernels(backend: WasmBackend): SimdKernels | undefined {
   const wa = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
   const memory = (backend as unknown as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
   if (!wa || !(memory instanceof wa.Memory)) return undefined;
-  let madd = instances.get(memory);
-  if (madd === undefined) {
+  let kernels = instances.get(memory);
+  if (kernels === undefined) {
     try {
-      const instance = new wa.Instance(new wa.Module(MADD_WASM), { env: { memory } });
-      madd = instance.exports.madd as Madd;
+      const { exports } = new wa.Instance(new wa.Module(MADD_WASM), { env: { memory } });
+      kernels = { madd: exports.madd as Madd, maxpy: exports.maxpy as Madd };
     } catch {
-      madd = null;
+      kernels = null;
     }
-    instances.set(memory, madd);
+    instances.set(memory, kernels);
   }
-  return madd ?? undefined;
+  return kernels ?? undefined;
+}
+
+/** The `madd` kernel bound to the backend's memory, or undefined without wasm SIMD support. */
+export function simdMadd(backend: WasmBackend): Madd | undefined {
+  return simdKernels(backend)?.madd;
 }

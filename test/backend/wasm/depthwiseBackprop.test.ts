@@ -88,7 +88,7 @@ describe('wasm DepthwiseConv2dNativeBackpropFilter / Input', () => {
     }
   });
 
-  it('match the cpu backend on the wasm SIMD filter path (multiplier 1, channels a multiple of 4)', async () => {
+  it('match the cpu backend on the wasm SIMD paths (multiplier 1, channels a multiple of 4)', async () => {
     const cases: Case[] = [
       { x: [3, 9, 11, 16], f: [3, 3, 16, 1], strides: [1, 1], dilations: [1, 1], pad: 'same' },
       { x: [2, 10, 9, 8], f: [3, 5, 8, 1], strides: [2, 2], dilations: [1, 1], pad: 'same' },
@@ -100,10 +100,14 @@ describe('wasm DepthwiseConv2dNativeBackpropFilter / Input', () => {
       const r = rng(800 + i);
       const xv = randomValues(r, c.x);
       const dyv = randomValues(r, outShape(c));
+      const wv = randomValues(r, c.f);
       const dW = await cpuAndWasm(filterGrad(c, xv, dyv));
       expectClose(dW.cpu[0], dW.wasm[0], 1e-4, `SIMD DepthwiseConv2dNativeBackpropFilter ${JSON.stringify(c)}`);
+      const dx = await cpuAndWasm(inputGrad(c, dyv, wv));
+      expectClose(dx.cpu[0], dx.wasm[0], 1e-4, `SIMD DepthwiseConv2dNativeBackpropInput ${JSON.stringify(c)}`);
       await initBackend('wasm');
       expectNoLeak(filterGrad(c, xv, dyv), `SIMD filter ${JSON.stringify(c)}`);
+      expectNoLeak(inputGrad(c, dyv, wv), `SIMD input ${JSON.stringify(c)}`);
     }
   });
 
