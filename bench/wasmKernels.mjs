@@ -3,7 +3,7 @@
 // Run (from the repository root):   npm run bench:kernels      (= npm run build && node bench/wasmKernels.mjs)
 // Options: --quick (fewer repetitions), --no-torch (skip PyTorch), --no-kernels (skip the kernel table).
 //
-// Prints (the machine is shared and noisy: compare ratios within one run, not across runs):
+// Prints best-of-N times (the machine is shared and noisy: compare ratios within one run, not across runs):
 //  (a) per kernel: wasm ms and GFLOP/s with phasewise's kernels, the wasm backend's own matMul GFLOP/s
 //      at the matching size (see kernelRows.mjs), stock wasm, cpu (batch 2, scaled ×32);
 //  (b) the CNN train step and (c) the VGG16 style/content loss + input gradient at 128 and 64 px

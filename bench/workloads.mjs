@@ -13,7 +13,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-/** Median ms of `reps` runs of `f` (after `warm` warm-ups), reading every returned tensor back. */
+/**
+ * Best (minimum) ms of `reps` runs of `f` after `warm` warm-ups, reading every returned tensor back.
+ * The machine is shared by several processes: the minimum is the least-contended run, so ratios of
+ * minima within one run are the most stable numbers it can give.
+ */
 export function time(f, reps, warm = 1) {
   const once = () => {
     const t0 = performance.now();
@@ -26,7 +30,7 @@ export function time(f, reps, warm = 1) {
   };
   for (let i = 0; i < warm; i++) once();
   const ts = Array.from({ length: reps }, once).sort((a, b) => a - b);
-  return ts[Math.floor(ts.length / 2)];
+  return ts[0];
 }
 
 export const CNN_GFLOP = (() => {
@@ -47,7 +51,7 @@ function buildCnn() {
   });
 }
 
-/** Median ms per CNN training step at `batch` (throws where a gradient kernel is missing). */
+/** Best ms per CNN training step at `batch` (throws where a gradient kernel is missing). */
 export function cnnStepMs(batch, reps, warm = 1) {
   const model = buildCnn();
   const opt = tf.train.momentum(0.01, 0.9);
@@ -131,7 +135,7 @@ export function vggWorkload(S) {
   };
 }
 
-/** Median ms of the VGG workload at size S. */
+/** Best ms of the VGG workload at size S. */
 export function vggMs(S, reps, warm = 1) {
   const w = vggWorkload(S);
   try {
