@@ -22,6 +22,8 @@ import { tf } from '../tf.js';
 import { checkFloat32, checkShape, convGeometry } from './convGeometry.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { im2colTapsByPositions } from './im2col.js';
+import { simdKernels } from './simdMadd.js';
+import { smallKApplies, smallKFilterGradient } from './smallKFilter.js';
 import { fillPhasePlanes, phaseGrid, tapOffset } from './phasePlanes.js';
 import type { PhaseGrid } from './phasePlanes.js';
 import { aliasOf, disposeInfo, f32, matMul, releaseAlias, stockKernel, wasmBackendOf } from './wasmHeap.js';
@@ -165,8 +167,9 @@ function viaIm2col(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: Ten
 }
 
 /**
- * Filter gradient of an NHWC convolution on the wasm backend: `dW = Σ_chunks cols_c · dy_c`, with
- * `cols` built from phase planes (see phasePlanes.ts) or, when the grid overhead is large, by im2col.
+ * Filter gradient of an NHWC convolution on the wasm backend: for small `K = fh·fw·cin` the SIMD
+ * kernel of smallKFilter.ts; otherwise `dW = Σ_chunks cols_c · dy_c`, with `cols` built from phase
+ * planes (see phasePlanes.ts) or, when the grid overhead is large or cin < 4, by im2col.
  */
 export function filterGradient(
   backend: WasmBackend,
@@ -175,6 +178,8 @@ export function filterGradient(
   dy: TensorInfo,
   filterShape: number[],
 ): TensorInfo {
+  const madds = smallKApplies(g) ? simdKernels(backend)?.madds : undefined;
+  if (madds) return smallKFilterGradient(backend, g, x, dy, madds, filterShape);
   let result: TensorInfo | undefined;
   if (g.batch * g.outHeight * g.outWidth > 0) {
     const grid = g.inChannels >= filterChunking.im2colBelowChannels && phaseGrid(g, 1).overhead <= filterChunking.maxGridOverhead;

@@ -36,8 +36,8 @@ export function paddedSize(g: ConvGeometry): [number, number] {
   return [Hp, Wp];
 }
 
-/** Copy images `[n0, n0 + images)` of x into the zeroed padded buffer `xp`. */
-function fillPadded(x: Float32Array, g: ConvGeometry, Hp: number, Wp: number, images: number, n0: number, xp: Float32Array): void {
+/** Copy images `[n0, n0 + images)` of NHWC x (`g.inChannels` channels) into the zeroed padded buffer `xp`. */
+export function fillPadded(x: Float32Array, g: ConvGeometry, Hp: number, Wp: number, images: number, n0: number, xp: Float32Array): void {
   const { inHeight: H, inWidth: W, inChannels: C, padTop, padLeft } = g;
   xp.fill(0, 0, images * Hp * Wp * C);
   const lo = Math.max(0, -padLeft);

@@ -40,7 +40,8 @@ function wasmIsReady(): boolean {
  * Register phasewise's wasm kernels for the gradient ops that stock tfjs-backend-wasm 4.22 lacks
  * or runs slowly, so convolutional nets and embeddings train on wasm:
  *
- * - `Conv2DBackpropFilter`: `dW = im2col(x)ᵀ · dy` as one non-transposed XNNPACK matmul per chunk;
+ * - `Conv2DBackpropFilter`: `dW = im2col(x)ᵀ · dy` as one non-transposed XNNPACK matmul per chunk (small
+ *   `K = fh·fw·cin` such as a first layer: a wasm SIMD kernel, no matmul packing);
  * - `Conv2DBackpropInput` (replaces the stock one): `dx = conv2d(dy, flip(W)ᵀ)` for stride 1,
  *   `dx = col2im(dy · Wᵀ)` otherwise;
  * - `DepthwiseConv2dNativeBackpropFilter` / `DepthwiseConv2dNativeBackpropInput`:

@@ -8,7 +8,8 @@
  * `acc_t[c] += Σ_{r < rows} Σ_{j < n} x[o_t + r·xs + j·xstep + 4c] · d[r·ds + j·cb + 4c]`
  * (float32, four channels per `f32x4`; the 3·C accumulators stay in L1). `maxpy` (same arguments,
  * `(w, ws)` for `(acc, as)`) is its adjoint: `x[o_t + r·xs + j·xstep + 4c] += d[r·ds + j·cb + 4c] · w[t·ws + 4c]`.
- * Both require `rows ≥ 1`, `nb ≥ cb ≥ 16`. Hand-assembled (no toolchain needed); the loops are spelled out in `loops`.
+ * `madds` (same arguments) reads one input value per position, broadcast over the channels:
+ * `acc_t[c] += Σ x[o_t + r·xs + j·xstep] · d[r·ds + j·cb + 4c]`. All require `rows ≥ 1`, `nb ≥ cb ≥ 16`. Hand-assembled (no toolchain needed); the loops are spelled out in `loops`.
  *
  * @example
  * ```ts
@@ -64,6 +65,10 @@ const MADD_BODY = loops([0x02, 0x06, 0x7f, 0x01, 0x7b], [...fma(0, []), ...fma(1
 // maxpy: x[xr + jx + c + o_t] += dv · w[t·ws + c]; params 7, 8 are w, ws; local 19 holds the address
 const wAt = (t: number) => [...get(7), ...Array(t).fill([...get(8), ADD]).flat(), ...get(12), ADD];
 const axpy = (t: number, off: number[]) => [...xAt(off), ...set(19), ...get(19), ...get(19), ...LOAD, ...get(18), ...wAt(t), ...LOAD, ...MUL4, ...ADD4, ...STORE];
+// madds: acc_t[c] += splat(x[xr + jx + o_t]) · dv — one input value against C output channels
+const SPLAT = [0xfd, 0x09, 0x00, 0x00]; // v128.load32_splat
+const fmas = (t: number, off: number[]) => [...accAt(t), ...accAt(t), ...LOAD, ...get(15), ...get(17), ADD, ...off, ...SPLAT, ...get(18), ...MUL4, ...ADD4, ...STORE];
+const MADDS_BODY = loops([0x02, 0x06, 0x7f, 0x01, 0x7b], [...fmas(0, []), ...fmas(1, [...get(1), ADD]), ...fmas(2, [...get(2), ADD])]);
 const MAXPY_BODY = loops([0x03, 0x06, 0x7f, 0x01, 0x7b, 0x01, 0x7f], [...axpy(0, []), ...axpy(1, [...get(1), ADD]), ...axpy(2, [...get(2), ADD])]);
 
 function leb(n: number): number[] {
@@ -85,9 +90,9 @@ export const MADD_WASM = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
   ...section(1, [0x01, 0x60, 0x0c, ...new Array(12).fill(0x7f), 0x00]), // type: (i32 ×12) -> ()
   ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]), // import memory
-  ...section(3, [0x02, 0x00, 0x00]), // two functions of type 0
-  ...section(7, [0x02, ...name('madd'), 0x00, 0x00, ...name('maxpy'), 0x00, 0x01]), // export them
-  ...section(10, [0x02, ...leb(MADD_BODY.length), ...MADD_BODY, ...leb(MAXPY_BODY.length), ...MAXPY_BODY]),
+  ...section(3, [0x03, 0x00, 0x00, 0x00]), // three functions of type 0
+  ...section(7, [0x03, ...name('madd'), 0x00, 0x00, ...name('maxpy'), 0x00, 0x01, ...name('madds'), 0x00, 0x02]), // export them
+  ...section(10, [0x03, ...[MADD_BODY, MAXPY_BODY, MADDS_BODY].flatMap((b) => [...leb(b.length), ...b])]),
 ]);
 
 /** The part of the global `WebAssembly` API used here (the build's lib has no WebAssembly types). */
@@ -102,6 +107,8 @@ export interface SimdKernels {
   madd: Madd;
   /** Same arguments as {@link Madd} with `(w, ws)` in place of `(acc, as)`: `x_t[…] += d[…] · w_t[c]`. */
   maxpy: Madd;
+  /** Same arguments as {@link Madd}, but one input value per position, splat over the C channels of d. */
+  madds: Madd;
 }
 
 const instances = new WeakMap<object, SimdKernels | null>();
@@ -115,7 +122,7 @@ export function simdKernels(backend: WasmBackend): SimdKernels | undefined {
   if (kernels === undefined) {
     try {
       const { exports } = new wa.Instance(new wa.Module(MADD_WASM), { env: { memory } });
-      kernels = { madd: exports.madd as Madd, maxpy: exports.maxpy as Madd };
+      kernels = { madd: exports.madd as Madd, maxpy: exports.maxpy as Madd, madds: exports.madds as Madd };
     } catch {
       kernels = null;
     }
