@@ -1,9 +1,10 @@
 // Per-kernel rows of `npm run bench:kernels`: each gradient kernel on wasm with phasewise's kernels
 // (ms, GFLOP/s), next to the wasm backend's own matMul GFLOP/s at the matching size (the product
 // the kernel reduces to, same flops), the stock wasm kernel where one exists, and the cpu backend
-// (timed once on a batch of CPU_BATCH and scaled linearly to the full batch).
+// (timed once on a batch of CPU_BATCH and scaled linearly to the full batch). Each case's kernels
+// and its matMul are timed interleaved, best of `reps` each.
 import * as tf from '@tensorflow/tfjs-core';
-import { time } from './workloads.mjs';
+import { time, timeInterleaved } from './workloads.mjs';
 
 const CPU_BATCH = 2;
 const gflops = (flop, ms) => flop / ms / 1e6;
@@ -54,8 +55,11 @@ export async function kernelRows({ reps, withStock, onCpu }) {
     const k = kernelsOf(L);
     const [x, w, dy] = [tf.randomNormal(k.xShape), tf.randomNormal(k.wShape), tf.randomNormal(k.dyShape)];
     const [a, b] = [tf.randomNormal([k.mm[0], k.mm[1]]), tf.randomNormal([k.mm[1], k.mm[2]])];
-    const mmG = gflops(k.flop, time(() => tf.matMul(a, b), reps));
     const run = runners(k, x, w, dy);
+    // the kernels and the matching matMul, interleaved (same contention for all)
+    const kinds = L.c === 1 && !L.dw ? ['filter', 'forward'] : ['filter', 'input', 'forward'];
+    const best = timeInterleaved([() => tf.matMul(a, b), ...kinds.map((kind) => run[kind])], reps);
+    const mmG = gflops(k.flop, best[0]);
     const stock = withStock(() => {
       const r = {};
       for (const kind of ['filter', 'input']) {
@@ -70,9 +74,8 @@ export async function kernelRows({ reps, withStock, onCpu }) {
       tf.dispose([xc, dyc]);
       return r;
     });
-    for (const kind of ['filter', 'input', 'forward']) {
-      if (kind === 'input' && L.c === 1 && !L.dw) continue; // the first layer's input gradient is never needed
-      const ms = time(run[kind], reps);
+    for (const [i, kind] of kinds.entries()) { // (the first layer's input gradient is never needed)
+      const ms = best[i + 1];
       const label = `${k.names[kind === 'filter' ? 0 : kind === 'input' ? 1 : 2].replace('DepthwiseConv2dNative', 'Depthwise')} ${L.name}`;
       const g = gflops(k.flop, ms);
       const pct = (100 * g) / mmG;

@@ -33,6 +33,21 @@ export function time(f, reps, warm = 1) {
   return ts[0];
 }
 
+/**
+ * Best ms of each of `fs`, timed interleaved (f0, f1, …, f0, f1, …) so that every function sees the
+ * same contention: ratios between them are far steadier than between separately timed minima.
+ */
+export function timeInterleaved(fs, reps, warm = 1) {
+  const best = fs.map(() => Infinity);
+  for (let i = 0; i < warm + reps; i++) {
+    fs.forEach((f, k) => {
+      const ms = time(f, 1, 0);
+      if (i >= warm) best[k] = Math.min(best[k], ms);
+    });
+  }
+  return best;
+}
+
 export const CNN_GFLOP = (() => {
   const conv = (hOut, cin, cout) => 2 * 9 * cin * cout * 64 * hOut * hOut;
   const f = [conv(28, 1, 32), conv(14, 32, 64), conv(7, 64, 128)];
@@ -51,18 +66,25 @@ function buildCnn() {
   });
 }
 
-/** Best ms per CNN training step at `batch` (throws where a gradient kernel is missing). */
-export function cnnStepMs(batch, reps, warm = 1) {
+/** A CNN training step at `batch`: `{ step, dispose }`, `step()` returns the loss. */
+export function cnnWorkload(batch) {
   const model = buildCnn();
   const opt = tf.train.momentum(0.01, 0.9);
   const xs = tf.randomNormal([batch, 28, 28, 1]);
   const ys = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32'), 10);
+  return {
+    step: () => opt.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs)), true),
+    dispose: () => { tf.dispose([xs, ys]); opt.dispose(); model.dispose(); },
+  };
+}
+
+/** Best ms per CNN training step at `batch` (throws where a gradient kernel is missing). */
+export function cnnStepMs(batch, reps, warm = 1) {
+  const w = cnnWorkload(batch);
   try {
-    return time(() => opt.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs)), true), reps, warm);
+    return time(w.step, reps, warm);
   } finally {
-    tf.dispose([xs, ys]);
-    opt.dispose();
-    model.dispose();
+    w.dispose();
   }
 }
 
