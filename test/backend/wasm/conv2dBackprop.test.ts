@@ -4,6 +4,7 @@ import { initBackend } from '../../../src/backend/initBackend.js';
 import { filterChunking } from '../../../src/backend/wasm/conv2dBackpropFilter.js';
 import { inputChunking } from '../../../src/backend/wasm/conv2dBackpropInput.js';
 import { smallKChunking } from '../../../src/backend/wasm/smallKFilter.js';
+import { tapChunking } from '../../../src/backend/wasm/tapProducts.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -84,7 +85,6 @@ async function checkCase(c: Case, seed: number): Promise<void> {
 describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend', () => {
   const saved = { ...filterChunking, colsFloats2: inputChunking.colsFloats };
   afterAll(() => {
-    filterChunking.planeFloats = saved.planeFloats;
     filterChunking.dyFloats = saved.dyFloats;
     filterChunking.colsFloats = saved.colsFloats;
     inputChunking.colsFloats = saved.colsFloats2;
@@ -101,13 +101,14 @@ describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend'
   it('when the work is split into many small chunks', async () => {
     filterChunking.dyFloats = 64;
     filterChunking.colsFloats = 256;
-    filterChunking.planeFloats = 64; // one image per planes group
+    const maxPositions = tapChunking.maxPositions;
+    tapChunking.maxPositions = 8; // one image per planes group
     inputChunking.colsFloats = 128;
     const paddedFloats = smallKChunking.paddedFloats;
     smallKChunking.paddedFloats = 16; // one image per padded group
     for (const [i, c] of [...FIXED, ...randomCases(8, 10)].entries()) await checkCase(c, 300 + i);
     smallKChunking.paddedFloats = paddedFloats;
-    filterChunking.planeFloats = saved.planeFloats;
+    tapChunking.maxPositions = maxPositions;
     filterChunking.dyFloats = saved.dyFloats;
     filterChunking.colsFloats = saved.colsFloats;
     inputChunking.colsFloats = saved.colsFloats2;
