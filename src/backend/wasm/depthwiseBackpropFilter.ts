@@ -4,8 +4,7 @@
  * Formula (NHWC input `[n, h, w, c]`, filter `[fh, fw, c, M]`, output channel `c*M + m`):
  * `dW[kh, kw, c, m] = Σ_{n, oh, ow} x[n, oh*sh + kh*dh - padTop, ow*sw + kw*dw - padLeft, c] · dy[n, oh, ow, c*M + m]`.
  *
- * Multiplier 1 with channels a multiple of 4 (the common case): the wasm SIMD path of
- * depthwiseFilterSimd.ts. Otherwise every filter entry is a dot product over output positions, so x and dy are laid out channel-major
+ * `C·M` a multiple of 4 (the common case): the wasm SIMD path of depthwiseFilterSimd.ts. Otherwise every filter entry is a dot product over output positions, so x and dy are laid out channel-major
  * on the phase grid of phasePlanes.ts (x as phase planes; dy on the same grid, 0 at grid padding):
  * `dW[kh, kw, c, m] = Σ_q planes[tapOffset(kh, kw, c) + q] · dyg[(c·M + m)·Q + q]`, contiguous in `q`
  * for every tap, computed three taps at a time against one load of `dy` (accumulating in float64).

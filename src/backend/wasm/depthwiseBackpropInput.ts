@@ -8,7 +8,7 @@
  * Stride 1 (any dilation, when the flipped padding `top' = dh·(fh-1) - padTop` etc. is not negative):
  * the wasm backend's own XNNPACK depthwise conv of `dy` with the flipped filter
  * `Wf[kh, kw, c·M + m] = W[fh-1-kh, fw-1-kw, c, m]` gives `[n, h, w, c·M]`, then a sum over `m`.
- * Stride > 1 with multiplier 1 and channels a multiple of 4: the wasm SIMD scatter of
+ * Stride > 1 with `C·M` a multiple of 4: the wasm SIMD scatter of
  * depthwiseInputSimd.ts. Otherwise a scatter-add over output positions in a typed-array loop over contiguous
  * channels. Dilations are honoured.
  *

@@ -1,14 +1,14 @@
 /**
- * Depthwise input gradient with the wasm SIMD `maxpy` kernel (simdMadd.ts), for channel multiplier
- * 1 and a channel count that is a multiple of 4, any stride / dilation / padding.
+ * Depthwise input gradient with the wasm SIMD `maxpy` kernel (simdMadd.ts), when dy's channel count
+ * `C·M` is a multiple of 4; any stride / dilation / padding.
  *
- * Formula (filter `[fh, fw, C, 1]`):
- * `dx[n, ih, iw, c] = Σ dy[n, oh, ow, c] · W[kh, kw, c]` over `ih = oh·sh + kh·dh - padTop`,
+ * Formula (filter `[fh, fw, C, M]`, dy channel `c·M + m`):
+ * `dx[n, ih, iw, c] = Σ dy[n, oh, ow, c·M + m] · W[kh, kw, c, m]` over `ih = oh·sh + kh·dh - padTop`,
  * `iw = ow·sw + kw·dw - padLeft`.
  *
  * The adjoint of depthwiseFilterSimd.ts: every output position adds `dy · W[tap]` into a zero-padded
  * `[n, Hp, Wp, C]` buffer at `(oh·sh + kh·dh, ow·sw + kw·dw)`, three taps per pass over dy (weights
- * regrouped into zero-padded triples), then the buffer is cropped into dx with native row copies.
+ * regrouped into zero-padded triples), then the `[n, Hp, Wp, C·M]` buffer is cropped into dx (native row copies; a sum over m when M > 1).
  *
  * @example
  * ```ts
@@ -36,23 +36,36 @@ function weightTriples(w: Float32Array, FH: number, FW: number, C: number, out: 
   }
 }
 
-/** Crop images `[0, images)` of the padded buffer into dx images `[n0, n0 + images)` (rows no tap reaches are 0). */
+/**
+ * Crop images `[0, images)` of the padded `[n, Hp, Wp, C·M]` buffer into dx images `[n0, n0 + images)`,
+ * summing each channel's M multiplier entries (rows no tap reaches are 0).
+ */
 function cropInto(dxp: Float32Array, g: ConvGeometry, Hp: number, Wp: number, images: number, n0: number, dx: Float32Array): void {
-  const { inHeight: H, inWidth: W, inChannels: C, padTop, padLeft } = g;
+  const { inHeight: H, inWidth: W, inChannels: C, outChannels: CM, padTop, padLeft } = g;
+  const M = CM / C;
   const lo = Math.max(0, -padLeft);
   const hi = Math.max(lo, Math.min(W, Wp - padLeft));
   dx.fill(0, n0 * H * W * C, (n0 + images) * H * W * C);
   for (let n = 0; n < images; n++) {
     for (let ih = Math.max(0, -padTop); ih < Math.min(H, Hp - padTop); ih++) {
-      const src = ((n * Hp + ih + padTop) * Wp + lo + padLeft) * C;
-      dx.set(dxp.subarray(src, src + (hi - lo) * C), (((n0 + n) * H + ih) * W + lo) * C);
+      const src = ((n * Hp + ih + padTop) * Wp + lo + padLeft) * CM;
+      const dst = (((n0 + n) * H + ih) * W + lo) * C;
+      if (M === 1) {
+        dx.set(dxp.subarray(src, src + (hi - lo) * C), dst);
+        continue;
+      }
+      for (let d = dst, s = src, end = dst + (hi - lo) * C; d < end; d++) {
+        let sum = 0;
+        for (let m = 0; m < M; m++) sum += dxp[s++];
+        dx[d] = sum;
+      }
     }
   }
 }
 
-/** The input gradient `inShape` (a new tensor). Requires channels % 4 == 0, multiplier 1 and some output. */
+/** The input gradient `inShape` (a new tensor). Requires `C·M % 4 == 0` and some output. */
 export function depthwiseInputSimd(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, maxpy: Madd, inShape: number[]): TensorInfo {
-  const { inChannels: C, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW } = g;
+  const { outChannels: C, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW } = g; // C = cin·M
   const { strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW } = g;
   const [Hp, Wp] = paddedSize(g);
   const perImage = Hp * Wp * C;

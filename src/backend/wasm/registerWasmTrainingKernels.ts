@@ -46,7 +46,7 @@ function wasmIsReady(): boolean {
  *   `dx = col2im(dy · Wᵀ)` otherwise;
  * - `DepthwiseConv2dNativeBackpropFilter` / `DepthwiseConv2dNativeBackpropInput`:
  *   `dW[kh,kw,c,m] = Σ x[…, c]·dy[…, c*M+m]`, `dx[…, c] = Σ_{kh,kw,m} dy[…, c*M+m]·W[kh,kw,c,m]`
- *   (multiplier 1, channels % 4 == 0: a small hand-assembled wasm SIMD kernel on the backend's heap;
+ *   (C·M % 4 == 0: small hand-assembled wasm SIMD kernels on the backend's heap;
  *   stride-1 dx: XNNPACK's depthwise conv with the flipped filter);
  * - `UnsortedSegmentSum` (the gradient of gather, i.e. embeddings): `out[s, …] = Σ_{i: ids[i]=s} x[i, …]`;
  * - `Sum` (replaces the stock one, which it calls for other cases) over a block of leading/middle
