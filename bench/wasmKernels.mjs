@@ -5,8 +5,11 @@
 //
 // Prints best-of-N times (the machine is shared and noisy: compare ratios within one run, not across runs):
 //  (a) per kernel: wasm ms and GFLOP/s with phasewise's kernels, the wasm backend's own matMul GFLOP/s
-//      at the matching size (see kernelRows.mjs), stock wasm, cpu (batch 2, scaled ×32);
-//  (b) the CNN train step and (c) the VGG16 style/content loss + input gradient at 128 and 64 px
+//      at the matching size, timed interleaved with the kernel (see kernelRows.mjs; repeated matMuls
+//      reuse XNNPACK's packed right operand, so this is the pure GEMM speed), stock wasm, cpu (batch 2,
+//      scaled ×32);
+//  (b) the CNN train step (timed interleaved with a 576×4096·4096×128 matMul: the CNN target's
+//      reference) and (c) the VGG16 style/content loss + input gradient at 128 and 64 px
 //      (bench/workloads.mjs) on wasm-stock (phasewise's kernels unregistered, the stock ones
 //      re-registered), wasm-phasewise and cpu, and — when `/usr/bin/python3 -c 'import torch'` works —
 //      the same workloads in PyTorch (bench/torch_workloads.py, 2 threads as in the reference, and
