@@ -132,7 +132,7 @@ const vggT = t2('vgg128') ?? REF.vgg128;
 console.log(`- VGG16 128 px: ${res.vgg128.phasewise.toFixed(0)} ms (${(vggGflop(128) / res.vgg128.phasewise * 1000).toFixed(1)} GFLOP/s) = ` +
   `${(res.vgg128.phasewise / vggT).toFixed(2)}× PyTorch 2 threads${t2('vgg128') ? ' (this run)' : ' (reference)'} (target ≤ 1.0×) ` +
   `${res.vgg128.phasewise <= vggT ? 'MET' : 'NOT MET'}` +
-  (t1('vgg128') ? `; vs PyTorch 1 thread ${(res.vgg128.phasewise / t1('vgg128')).toFixed(2)}× (2-thread PyTorch suffers most from a loaded machine)` : ''));
+  (t1('vgg128') ? `; vs PyTorch 1 thread ${(res.vgg128.phasewise / t1('vgg128')).toFixed(2)}× (this PyTorch build is much slower with 2 threads than 1 here)` : ''));
 for (const r of rows) {
   const pct = (100 * r.gflops) / r.matmulGflops;
   console.log(`- ${r.name.padEnd(44)} ${r.gflops.toFixed(1).padStart(5)} GFLOP/s = ${pct.toFixed(0).padStart(3)} % of matMul (target ≥ 60 %) ${pct >= 60 ? 'MET' : 'NOT MET'}`);
