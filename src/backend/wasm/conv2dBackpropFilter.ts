@@ -4,13 +4,14 @@
  * Formula (NHWC, filter `[fh, fw, cin, cout]`):
  * `dW[kh, kw, ci, co] = Σ_{n, oh, ow} x[n, oh*sh + kh*dh - padTop, ow*sw + kw*dw - padLeft, ci] · dy[n, oh, ow, co]`.
  *
- * Computed as `cols[K, P] · dy[P, cout]` with `K = fh*fw*cin`, `P` = output positions and `cols`
- * the im2col of x in taps × positions layout, written straight into the wasm heap, multiplied by the
- * wasm backend's own (XNNPACK) matmul — no transpose anywhere. `cols` rows are native slice copies
- * out of x's phase planes (phasePlanes.ts: one channel-major pass over x instead of a per-element
- * im2col; the grid costs `Wg/outWidth` extra flops), or a plain im2col when that overhead is large.
- * Positions are processed in chunks so the packed `dy` chunk stays in cache and memory stays bounded
- * for big images (planes per group of images, `cols` per chunk); the partial products are summed.
+ * Three strategies, all on the wasm backend's own kernels or phasewise's SIMD kernel:
+ * - small `K = fh·fw·cin` (≤ 27, e.g. a first layer) and `cout % 4 == 0`: smallKFilter.ts, one x
+ *   value per position splat against dy's channels (the matmul would spend its time packing dy);
+ * - otherwise, when x's phase grid (phasePlanes.ts) costs at most `maxGridOverhead` extra flops:
+ *   tapProducts.ts, `dW[kh, kw] = planes-view[cin, Q] · dy-on-grid[Q, cout]` per tap, zero-copy `A`;
+ * - else (big filters on small images, or cin < 4): `cols[K, P] · dy[P, cout]` with `cols` the im2col
+ *   of x in taps × positions layout and dy chunks as zero-copy views, chunked over positions so the
+ *   packed `dy` chunk stays in cache; the partial products are summed.
  *
  * @example
  * ```ts
@@ -22,18 +23,20 @@ import { tf } from '../tf.js';
 import { checkFloat32, checkShape, convGeometry } from './convGeometry.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { im2colTapsByPositions } from './im2col.js';
-import { fillPhasePlanes, phaseGrid, tapOffset } from './phasePlanes.js';
-import type { PhaseGrid } from './phasePlanes.js';
-import { disposeInfo, f32, matMul, stockKernel, wasmBackendOf } from './wasmHeap.js';
+import { simdKernels } from './simdMadd.js';
+import { smallKApplies, smallKFilterGradient } from './smallKFilter.js';
+import { tapProductsFilterGradient } from './tapProducts.js';
+import { phaseGrid } from './phasePlanes.js';
+import { aliasOf, disposeInfo, f32, matMul, releaseAlias, stockKernel, wasmBackendOf } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'Conv2DBackpropFilter';
 
 /**
- * Tuning (floats): the `dy` chunk (the packed matmul operand), the im2col chunk, and the phase
- * planes (a group of whole images; at least one image). Memory stays bounded by these for any input.
+ * Tuning of the im2col path (floats): the `dy` chunk (the packed matmul operand) and the im2col
+ * chunk; the largest grid overhead for the tap-products path, and its smallest channel count.
  */
-export const filterChunking = { dyFloats: 1 << 17, colsFloats: 1 << 22, planeFloats: 1 << 23, maxGridOverhead: 1.6 };
+export const filterChunking = { dyFloats: 1 << 17, colsFloats: 1 << 22, maxGridOverhead: 1.6, im2colBelowChannels: 4 };
 
 /** Rows per chunk, where a row holds `rowPositions` positions: bounded by the dy and im2col chunk sizes. */
 function chunkRows(rowPositions: number, K: number, cout: number, totalRows: number): number {
@@ -52,91 +55,6 @@ function accumulate(backend: WasmBackend, acc: TensorInfo | undefined, part: Ten
   return acc;
 }
 
-/** A run of consecutive valid grid rows of one image: plane grid position `q`, global image `n`. */
-interface Segment { q: number; n: number; i0: number; rows: number }
-
-/** Valid grid rows (`i < outHeight`) of the planes' images, grouped into chunks of at most `step` rows. */
-function gridChunks(g: ConvGeometry, grid: PhaseGrid, n0: number, step: number): Segment[][] {
-  const chunks: Segment[][] = [];
-  let current: Segment[] = [];
-  let count = 0;
-  for (let n = 0; n < grid.images; n++) {
-    for (let i = 0; i < g.outHeight;) {
-      const rows = Math.min(g.outHeight - i, step - count);
-      current.push({ q: (n * grid.Hg + i) * grid.Wg, n: n0 + n, i0: i, rows });
-      count += rows;
-      i += rows;
-      if (count === step) {
-        chunks.push(current);
-        current = [];
-        count = 0;
-      }
-    }
-  }
-  if (current.length) chunks.push(current);
-  return chunks;
-}
-
-/** `Σ_chunks cols · dy` for the images of one planes buffer, accumulated into `result`. */
-function planesGroup(backend: WasmBackend, g: ConvGeometry, grid: PhaseGrid, n0: number, x: TensorInfo, dy: TensorInfo, result: TensorInfo | undefined): TensorInfo | undefined {
-  const batchMatMul = stockKernel('BatchMatMul');
-  const { filterHeight: FH, filterWidth: FW, inChannels: C, outChannels: CO, outHeight: OH, outWidth: OW } = g;
-  const Wg = grid.Wg;
-  const K = FH * FW * C;
-  const planes = backend.makeOutput([grid.planeFloats], 'float32');
-  fillPhasePlanes(f32(backend, x), g, grid, f32(backend, planes), n0);
-  const offsets: number[] = [];
-  for (let kh = 0; kh < FH; kh++) {
-    for (let kw = 0; kw < FW; kw++) {
-      for (let ci = 0; ci < C; ci++) offsets.push(tapOffset(g, grid, kh, kw, ci));
-    }
-  }
-  for (const chunk of gridChunks(g, grid, n0, chunkRows(Wg, K, CO, grid.images * OH))) {
-    const Qc = chunk.reduce((t, s) => t + s.rows, 0) * Wg;
-    const cols = backend.makeOutput([K, Qc], 'float32');
-    const dyChunk = backend.makeOutput([Qc, CO], 'float32');
-    const pv = f32(backend, planes);
-    const cv = f32(backend, cols);
-    for (let k = 0; k < K; k++) {
-      let dst = k * Qc;
-      for (const s of chunk) {
-        const off = offsets[k] + s.q;
-        const len = s.rows * Wg;
-        cv.set(pv.subarray(off, off + len), dst);
-        dst += len;
-      }
-    }
-    const bv = f32(backend, dyChunk);
-    const dv = f32(backend, dy);
-    bv.fill(0);
-    let pos = 0;
-    for (const s of chunk) {
-      for (let r = 0; r < s.rows; r++, pos += Wg) {
-        const src = (s.n * OH + s.i0 + r) * OW * CO;
-        bv.set(dv.subarray(src, src + OW * CO), pos * CO);
-      }
-    }
-    const part = matMul(backend, batchMatMul, cols, dyChunk);
-    disposeInfo(backend, cols);
-    disposeInfo(backend, dyChunk);
-    result = accumulate(backend, result, part);
-  }
-  disposeInfo(backend, planes);
-  return result;
-}
-
-/** Grid path: phase planes of x (per group of images), im2col rows as native slice copies. */
-function viaPhasePlanes(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo): TensorInfo | undefined {
-  const perImage = phaseGrid(g, 1).planeFloats;
-  const groupSize = Math.max(1, Math.min(g.batch, Math.floor(filterChunking.planeFloats / perImage)));
-  let result: TensorInfo | undefined;
-  for (let n0 = 0; n0 < g.batch; n0 += groupSize) {
-    const grid = phaseGrid(g, Math.min(groupSize, g.batch - n0));
-    result = planesGroup(backend, g, grid, n0, x, dy, result);
-  }
-  return result;
-}
-
 /** im2col path (for grids with a large overhead: big filters on small images). */
 function viaIm2col(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo): TensorInfo | undefined {
   const batchMatMul = stockKernel('BatchMatMul');
@@ -149,21 +67,25 @@ function viaIm2col(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: Ten
     const r1 = Math.min(rows, r0 + step);
     const P = (r1 - r0) * g.outWidth;
     const cols = backend.makeOutput([K, P], 'float32');
-    const dyChunk = backend.makeOutput([P, cout], 'float32');
-    // views after both allocations (an allocation may grow, and so detach, the heap)
     im2colTapsByPositions(f32(backend, x), g, r0, r1, f32(backend, cols));
-    f32(backend, dyChunk).set(f32(backend, dy).subarray(r0 * g.outWidth * cout, r1 * g.outWidth * cout));
-    const part = matMul(backend, batchMatMul, cols, dyChunk);
-    disposeInfo(backend, cols);
-    disposeInfo(backend, dyChunk);
+    // dy's rows [r0, r1) are contiguous: a view of dy's memory, no copy
+    const dyChunk = aliasOf(backend, dy, r0 * g.outWidth * cout, [P, cout]);
+    let part: TensorInfo;
+    try {
+      part = matMul(backend, batchMatMul, cols, dyChunk);
+    } finally {
+      releaseAlias(backend, dyChunk);
+      disposeInfo(backend, cols);
+    }
     result = accumulate(backend, result, part);
   }
   return result;
 }
 
 /**
- * Filter gradient of an NHWC convolution on the wasm backend: `dW = Σ_chunks cols_c · dy_c`, with
- * `cols` built from phase planes (see phasePlanes.ts) or, when the grid overhead is large, by im2col.
+ * Filter gradient of an NHWC convolution on the wasm backend: for small `K = fh·fw·cin` the SIMD
+ * kernel of smallKFilter.ts; otherwise one matmul per tap over x's phase planes (tapProducts.ts) or,
+ * when the grid overhead is large or cin < 4, `dW = Σ_chunks im2col(x)_c · dy_c`.
  */
 export function filterGradient(
   backend: WasmBackend,
@@ -172,16 +94,18 @@ export function filterGradient(
   dy: TensorInfo,
   filterShape: number[],
 ): TensorInfo {
-  let result: TensorInfo | undefined;
-  if (g.batch * g.outHeight * g.outWidth > 0) {
-    result = phaseGrid(g, 1).overhead <= filterChunking.maxGridOverhead
-      ? viaPhasePlanes(backend, g, x, dy)
-      : viaIm2col(backend, g, x, dy);
+  const madds = smallKApplies(g) ? simdKernels(backend)?.madds : undefined;
+  if (madds) return smallKFilterGradient(backend, g, x, dy, madds, filterShape);
+  const positions = g.batch * g.outHeight * g.outWidth;
+  if (positions > 0 && g.inChannels >= filterChunking.im2colBelowChannels && phaseGrid(g, 1).overhead <= filterChunking.maxGridOverhead) {
+    return tapProductsFilterGradient(backend, g, x, dy, filterShape);
   }
+  const result = positions > 0 ? viaIm2col(backend, g, x, dy) : undefined;
   if (result === undefined) {
     // no output positions (empty batch): the gradient is zero
-    result = backend.makeOutput(filterShape, 'float32');
-    f32(backend, result).fill(0);
+    const zero = backend.makeOutput(filterShape, 'float32');
+    f32(backend, zero).fill(0);
+    return zero;
   }
   return { dataId: result.dataId, shape: filterShape.slice(), dtype: 'float32' };
 }

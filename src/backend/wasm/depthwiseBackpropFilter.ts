@@ -4,9 +4,13 @@
  * Formula (NHWC input `[n, h, w, c]`, filter `[fh, fw, c, M]`, output channel `c*M + m`):
  * `dW[kh, kw, c, m] = Σ_{n, oh, ow} x[n, oh*sh + kh*dh - padTop, ow*sw + kw*dw - padLeft, c] · dy[n, oh, ow, c*M + m]`.
  *
- * Depthwise convolution does `2*fh*fw` flops per loaded value, so it is memory-bound and a matmul
- * buys nothing: a tight typed-array loop over contiguous channels, accumulating in float64.
- * Unlike the cpu backend's kernel (which ignores them), dilations are honoured.
+ * `C·M` a multiple of 4 (the common case): the wasm SIMD path of depthwiseFilterSimd.ts. Otherwise every filter entry is a dot product over output positions, so x and dy are laid out channel-major
+ * on the phase grid of phasePlanes.ts (x as phase planes; dy on the same grid, 0 at grid padding):
+ * `dW[kh, kw, c, m] = Σ_q planes[tapOffset(kh, kw, c) + q] · dyg[(c·M + m)·Q + q]`, contiguous in `q`
+ * for every tap, computed three taps at a time against one load of `dy` (accumulating in float64).
+ * Depthwise convolution does `2·fh·fw` flops per loaded `dy` value, so this is memory-bound: it runs
+ * in JS over plain arrays, per group of images (bounded scratch). Dilations are honoured (the cpu
+ * backend's kernel ignores them).
  *
  * @example
  * ```ts
@@ -16,10 +20,67 @@
  */
 import { tf } from '../tf.js';
 import { checkFloat32, checkShape, convGeometry } from './convGeometry.js';
+import type { ConvGeometry } from './convGeometry.js';
+import { fillPhasePlanes, phaseGrid, tapOffset } from './phasePlanes.js';
+import type { PhaseGrid } from './phasePlanes.js';
+import { depthwiseFilterSimd, simdApplies } from './depthwiseFilterSimd.js';
+import { simdMadd } from './simdMadd.js';
 import { f32, wasmBackendOf } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo } from './wasmHeap.js';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropFilter';
+
+/** Tuning: floats of the per-group scratch (x's phase planes + dy on the grid); at least one image. */
+export const depthwiseFilterChunking = { floats: 1 << 21 };
+
+/** `dyg[cm·Q + q] = dy[n0 + n, i, j, cm]` for grid position `q = (n·Hg + i)·Wg + j` inside the output, else 0. */
+function fillDyGrid(dy: Float32Array, g: ConvGeometry, grid: PhaseGrid, n0: number, dyg: Float32Array): void {
+  const { outHeight: OH, outWidth: OW, outChannels: CM } = g;
+  const { Hg, Wg, Q } = grid;
+  dyg.fill(0, 0, CM * Q);
+  for (let n = 0; n < grid.images; n++) {
+    for (let i = 0; i < OH; i++) {
+      let s = ((n0 + n) * OH + i) * OW * CM;
+      const q0 = (n * Hg + i) * Wg;
+      for (let j = 0; j < OW; j++) {
+        for (let cm = 0, d = q0 + j; cm < CM; cm++, d += Q) dyg[d] = dy[s++];
+      }
+    }
+  }
+}
+
+/** `acc[((kh·fw + kw)·C + c)·M + m] += Σ_q planes[tapOffset(kh, kw, c) + q] · dyg[(c·M + m)·Q + q]`. */
+function accumulateTaps(g: ConvGeometry, grid: PhaseGrid, planes: Float32Array, dyg: Float32Array, acc: Float64Array): void {
+  const { inChannels: C, outChannels: CM, filterHeight: FH, filterWidth: FW } = g;
+  const M = CM / C;
+  const Q = grid.Q;
+  for (let c = 0; c < C; c++) {
+    for (let m = 0; m < M; m++) {
+      const dBase = (c * M + m) * Q;
+      for (let kh = 0; kh < FH; kh++) {
+        for (let kw = 0; kw < FW; kw += 3) {
+          const taps = Math.min(3, FW - kw);
+          const o0 = tapOffset(g, grid, kh, kw, c) - dBase;
+          const o1 = (taps > 1 ? tapOffset(g, grid, kh, kw + 1, c) : tapOffset(g, grid, kh, kw, c)) - dBase;
+          const o2 = (taps > 2 ? tapOffset(g, grid, kh, kw + 2, c) : tapOffset(g, grid, kh, kw, c)) - dBase;
+          let a0 = 0;
+          let a1 = 0;
+          let a2 = 0;
+          for (let q = dBase, end = dBase + Q; q < end; q++) {
+            const d = dyg[q];
+            a0 += planes[o0 + q] * d;
+            a1 += planes[o1 + q] * d;
+            a2 += planes[o2 + q] * d;
+          }
+          const w = ((kh * FW + kw) * C + c) * M + m;
+          acc[w] += a0;
+          if (taps > 1) acc[w + C * M] += a1;
+          if (taps > 2) acc[w + 2 * C * M] += a2;
+        }
+      }
+    }
+  }
+}
 
 function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
   const backend = wasmBackendOf(args);
@@ -31,40 +92,24 @@ function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
   const g = convGeometry(KERNEL, x.shape, filterShape, attrs, true);
   checkShape(KERNEL, 'filterShape', filterShape, [g.filterHeight, g.filterWidth, g.inChannels, filterShape[3]]);
   checkShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
-  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CM } = g;
-  const { filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW } = g;
-  const { dilationHeight: DH, dilationWidth: DW, padTop, padLeft } = g;
-  const M = CM / C;
-  const acc = new Float64Array(FH * FW * CM);
-  const out = backend.makeOutput(filterShape, 'float32');
-  const xs = f32(backend, x);
-  const dys = f32(backend, dy);
-  for (let n = 0; n < g.batch; n++) {
-    for (let oh = 0; oh < OH; oh++) {
-      for (let kh = 0; kh < FH; kh++) {
-        const ih = oh * SH + kh * DH - padTop;
-        if (ih < 0 || ih >= H) continue;
-        const xRow = (n * H + ih) * W;
-        const dyRow = (n * OH + oh) * OW;
-        for (let ow = 0; ow < OW; ow++) {
-          const dyBase = (dyRow + ow) * CM;
-          for (let kw = 0; kw < FW; kw++) {
-            const iw = ow * SW + kw * DW - padLeft;
-            if (iw < 0 || iw >= W) continue;
-            const xBase = (xRow + iw) * C;
-            const wBase = (kh * FW + kw) * CM;
-            if (M === 1) {
-              for (let c = 0; c < C; c++) acc[wBase + c] += xs[xBase + c] * dys[dyBase + c];
-            } else {
-              for (let m = 0; m < M; m++) {
-                for (let c = 0, j = m; c < C; c++, j += M) acc[wBase + j] += xs[xBase + c] * dys[dyBase + j];
-              }
-            }
-          }
-        }
-      }
+  const madd = simdApplies(g) ? simdMadd(backend) : undefined;
+  if (madd) return depthwiseFilterSimd(backend, g, x, dy, madd, filterShape);
+  const acc = new Float64Array(g.filterHeight * g.filterWidth * g.outChannels);
+  if (g.batch * g.outHeight * g.outWidth > 0) {
+    const perImage = phaseGrid(g, 1);
+    const images = Math.max(1, Math.min(g.batch, Math.floor(depthwiseFilterChunking.floats / (perImage.planeFloats + g.outChannels * perImage.Q))));
+    const planes = new Float32Array(phaseGrid(g, images).planeFloats);
+    const dyg = new Float32Array(g.outChannels * phaseGrid(g, images).Q);
+    const xs = f32(backend, x);
+    const dys = f32(backend, dy);
+    for (let n0 = 0; n0 < g.batch; n0 += images) {
+      const grid = phaseGrid(g, Math.min(images, g.batch - n0));
+      fillPhasePlanes(xs, g, grid, planes, n0);
+      fillDyGrid(dys, g, grid, n0, dyg);
+      accumulateTaps(g, grid, planes, dyg, acc);
     }
   }
+  const out = backend.makeOutput(filterShape, 'float32');
   f32(backend, out).set(acc);
   return out;
 }

@@ -8,7 +8,8 @@
  * Stride 1 (any dilation, when the flipped padding `top' = dh·(fh-1) - padTop` etc. is not negative):
  * the wasm backend's own XNNPACK depthwise conv of `dy` with the flipped filter
  * `Wf[kh, kw, c·M + m] = W[fh-1-kh, fw-1-kw, c, m]` gives `[n, h, w, c·M]`, then a sum over `m`.
- * Otherwise a scatter-add over output positions in a tight typed-array loop over contiguous
+ * Stride > 1 with `C·M` a multiple of 4: the wasm SIMD scatter of
+ * depthwiseInputSimd.ts. Otherwise a scatter-add over output positions in a typed-array loop over contiguous
  * channels. Dilations are honoured.
  *
  * @example
@@ -20,6 +21,9 @@
 import { tf } from '../tf.js';
 import { checkFloat32, checkShape, convGeometry } from './convGeometry.js';
 import type { ConvGeometry } from './convGeometry.js';
+import { simdApplies } from './depthwiseFilterSimd.js';
+import { depthwiseInputSimd } from './depthwiseInputSimd.js';
+import { simdKernels } from './simdMadd.js';
 import { disposeInfo, f32, stockKernel, wasmBackendOf } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -78,6 +82,10 @@ function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CM } = g;
   const { filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW } = g;
   const { dilationHeight: DH, dilationWidth: DW, padTop, padLeft } = g;
+  // strided: the wasm SIMD scatter (stride 1 below is as fast through XNNPACK's depthwise conv)
+  const strided = g.strideHeight > 1 || g.strideWidth > 1;
+  const simd = strided && simdApplies(g) ? simdKernels(backend) : undefined;
+  if (simd) return depthwiseInputSimd(backend, g, dy, filter, simd.maxpy, inShape);
   if (g.strideHeight === 1 && g.strideWidth === 1 && g.batch * OH * OW > 0) {
     const fast = viaForwardDepthwise(backend, g, dy, filter, inShape);
     if (fast) return fast;

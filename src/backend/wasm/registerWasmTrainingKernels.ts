@@ -15,7 +15,9 @@ import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter.js';
 import { conv2dBackpropInputConfig } from './conv2dBackpropInput.js';
 import { depthwiseBackpropFilterConfig } from './depthwiseBackpropFilter.js';
 import { depthwiseBackpropInputConfig } from './depthwiseBackpropInput.js';
+import { sumLeadingAxesConfig } from './sumLeadingAxes.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
+import { rememberReplacedKernel } from './wasmHeap.js';
 
 const CONFIGS: readonly tf.KernelConfig[] = [
   conv2dBackpropFilterConfig,
@@ -23,6 +25,7 @@ const CONFIGS: readonly tf.KernelConfig[] = [
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
   unsortedSegmentSumConfig,
+  sumLeadingAxesConfig,
 ];
 
 /** Kernel names phasewise registers for the 'wasm' backend. */
@@ -37,12 +40,17 @@ function wasmIsReady(): boolean {
  * Register phasewise's wasm kernels for the gradient ops that stock tfjs-backend-wasm 4.22 lacks
  * or runs slowly, so convolutional nets and embeddings train on wasm:
  *
- * - `Conv2DBackpropFilter`: `dW = im2col(x)ᵀ · dy` as one non-transposed XNNPACK matmul per chunk;
+ * - `Conv2DBackpropFilter`: `dW = im2col(x)ᵀ · dy` as one non-transposed XNNPACK matmul per chunk (small
+ *   `K = fh·fw·cin` such as a first layer: a wasm SIMD kernel, no matmul packing);
  * - `Conv2DBackpropInput` (replaces the stock one): `dx = conv2d(dy, flip(W)ᵀ)` for stride 1,
  *   `dx = col2im(dy · Wᵀ)` otherwise;
  * - `DepthwiseConv2dNativeBackpropFilter` / `DepthwiseConv2dNativeBackpropInput`:
- *   `dW[kh,kw,c,m] = Σ x[…, c]·dy[…, c*M+m]`, `dx[…, c] = Σ_{kh,kw,m} dy[…, c*M+m]·W[kh,kw,c,m]`;
- * - `UnsortedSegmentSum` (the gradient of gather, i.e. embeddings): `out[s, …] = Σ_{i: ids[i]=s} x[i, …]`.
+ *   `dW[kh,kw,c,m] = Σ x[…, c]·dy[…, c*M+m]`, `dx[…, c] = Σ_{kh,kw,m} dy[…, c*M+m]·W[kh,kw,c,m]`
+ *   (C·M % 4 == 0: small hand-assembled wasm SIMD kernels on the backend's heap;
+ *   stride-1 dx: XNNPACK's depthwise conv with the flipped filter);
+ * - `UnsortedSegmentSum` (the gradient of gather, i.e. embeddings): `out[s, …] = Σ_{i: ids[i]=s} x[i, …]`;
+ * - `Sum` (replaces the stock one, which it calls for other cases) over a block of leading/middle
+ *   axes, e.g. bias gradients: `out[o, j] = Σ_r x[o, r, j]` in one pass, without a transpose.
  *
  * Idempotent. Call it after the wasm backend is initialised (`await tf.setBackend('wasm')`);
  * `initBackend('wasm')` calls it for you. Throws an Error if the wasm backend is not ready.
@@ -64,7 +72,10 @@ export function registerWasmTrainingKernels(): void {
   for (const config of CONFIGS) {
     const existing = tf.getKernel(config.kernelName, 'wasm');
     if (existing === config) continue;
-    if (existing) tf.unregisterKernel(config.kernelName, 'wasm');
+    if (existing) {
+      rememberReplacedKernel(existing, config);
+      tf.unregisterKernel(config.kernelName, 'wasm');
+    }
     tf.registerKernel(config);
   }
 }

@@ -18,8 +18,9 @@ export type TensorInfo = tf.TensorInfo;
 
 /** The part of tfjs-backend-wasm's `BackendWasm` that phasewise's kernels use. */
 export interface WasmBackend {
-  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined; delete(dataId: object): boolean };
+  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number): TensorInfo;
+  wasm: { tfjs: { disposeData(id: number): void } };
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: object, force?: boolean): boolean;
 }
@@ -70,4 +71,56 @@ export function stockKernel(name: string): KernelFunc {
  */
 export function matMul(backend: WasmBackend, batchMatMul: KernelFunc, a: TensorInfo, b: TensorInfo): TensorInfo {
   return batchMatMul({ inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false } });
+}
+
+/**
+ * A read-only view of `count` consecutive floats of `info` starting at float `start`, as a tensor of
+ * `shape` that shares `info`'s memory (no copy): lets a chunk of a tensor be a matmul operand.
+ * Release it with {@link releaseAlias} (never `disposeInfo`: that would free the shared memory).
+ *
+ * @example
+ * ```ts
+ * const rows = aliasOf(backend, dy, r0 * cout, [r1 - r0, cout]);   // dy rows [r0, r1)
+ * try { part = matMul(backend, batchMatMul, cols, rows); } finally { releaseAlias(backend, rows); }
+ * ```
+ */
+export function aliasOf(backend: WasmBackend, info: TensorInfo, start: number, shape: number[]): TensorInfo {
+  const entry = backend.dataIdMap.get(info.dataId);
+  if (!entry) throw new Error('phasewise wasm kernels: aliasOf a tensor that is not on the wasm backend');
+  return backend.makeOutput(shape, 'float32', entry.memoryOffset + 4 * start);
+}
+
+/** Forget a view made by {@link aliasOf}: its tensor id (and any cached XNNPACK operator), not its memory. */
+export function releaseAlias(backend: WasmBackend, alias: TensorInfo): void {
+  const entry = backend.dataIdMap.get(alias.dataId);
+  if (!entry) return;
+  backend.dataIdMap.delete(alias.dataId);
+  backend.wasm.tfjs.disposeData(entry.id);
+}
+
+/** Stock wasm kernels that phasewise replaced but still delegates to (see {@link replacedStockKernel}). */
+const replaced = new Map<string, tf.KernelConfig>();
+
+/** Remember the stock config of a kernel phasewise is about to replace (ignored for phasewise's own). */
+export function rememberReplacedKernel(stock: tf.KernelConfig, ours: tf.KernelConfig): void {
+  if (stock !== ours && stock.kernelFunc !== ours.kernelFunc) replaced.set(stock.kernelName, stock);
+}
+
+/**
+ * The stock wasm kernel `name` that phasewise replaced, for the cases its replacement defers to.
+ *
+ * @example
+ * ```ts
+ * return replacedStockKernel('Sum')(args);   // not a reduction phasewise handles itself
+ * ```
+ */
+export function replacedStockKernel(name: string): KernelFunc {
+  const config = replaced.get(name);
+  if (!config) throw new Error(`phasewise wasm kernels: no stock '${name}' kernel was registered before phasewise's`);
+  return config.kernelFunc as unknown as KernelFunc;
+}
+
+/** The setup function of the replaced stock kernel `name`, run when the wasm backend (re)initialises. */
+export function replacedSetup(name: string): (backend: object) => void {
+  return (backend) => (replaced.get(name)?.setupFunc as ((b: object) => void) | undefined)?.(backend);
 }

@@ -3,6 +3,8 @@ import { tf } from '../../../src/backend/tf.js';
 import { initBackend } from '../../../src/backend/initBackend.js';
 import { filterChunking } from '../../../src/backend/wasm/conv2dBackpropFilter.js';
 import { inputChunking } from '../../../src/backend/wasm/conv2dBackpropInput.js';
+import { smallKChunking } from '../../../src/backend/wasm/smallKFilter.js';
+import { tapChunking } from '../../../src/backend/wasm/tapProducts.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -52,6 +54,10 @@ const FIXED: Case[] = [
   { x: [2, 3, 3, 2], f: [5, 5, 2, 3], strides: [1, 1], pad: 'same' }, // grid overhead large: im2col path
   { x: [1, 7, 7, 2], f: [3, 3, 2, 2], strides: [1, 1], pad: 5 }, // padding beyond the filter: matmul path
   { x: [2, 10, 9, 3], f: [2, 3, 3, 4], strides: [3, 2], pad: [[0, 0], [3, 0], [0, 2], [0, 0]] },
+  // small K = fh·fw·cin, cout % 4 == 0: the wasm SIMD path (taps in triples, a leftover pair / single)
+  { x: [3, 13, 11, 1], f: [3, 3, 1, 12], strides: [2, 1], pad: 'same' },
+  { x: [2, 9, 9, 3], f: [1, 5, 3, 8], strides: [1, 2], pad: 'valid' },
+  { x: [2, 6, 7, 2], f: [2, 2, 2, 4], strides: [1, 1], pad: [[0, 0], [0, 2], [1, 0], [0, 0]] },
 ];
 
 function filterGrad(c: Case, xv: Float32Array, dyv: Float32Array) {
@@ -79,7 +85,6 @@ async function checkCase(c: Case, seed: number): Promise<void> {
 describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend', () => {
   const saved = { ...filterChunking, colsFloats2: inputChunking.colsFloats };
   afterAll(() => {
-    filterChunking.planeFloats = saved.planeFloats;
     filterChunking.dyFloats = saved.dyFloats;
     filterChunking.colsFloats = saved.colsFloats;
     inputChunking.colsFloats = saved.colsFloats2;
@@ -96,10 +101,14 @@ describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend'
   it('when the work is split into many small chunks', async () => {
     filterChunking.dyFloats = 64;
     filterChunking.colsFloats = 256;
-    filterChunking.planeFloats = 64; // one image per planes group
+    const maxPositions = tapChunking.maxPositions;
+    tapChunking.maxPositions = 8; // one image per planes group
     inputChunking.colsFloats = 128;
+    const paddedFloats = smallKChunking.paddedFloats;
+    smallKChunking.paddedFloats = 16; // one image per padded group
     for (const [i, c] of [...FIXED, ...randomCases(8, 10)].entries()) await checkCase(c, 300 + i);
-    filterChunking.planeFloats = saved.planeFloats;
+    smallKChunking.paddedFloats = paddedFloats;
+    tapChunking.maxPositions = maxPositions;
     filterChunking.dyFloats = saved.dyFloats;
     filterChunking.colsFloats = saved.colsFloats;
     inputChunking.colsFloats = saved.colsFloats2;

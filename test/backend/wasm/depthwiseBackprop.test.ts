@@ -88,6 +88,32 @@ describe('wasm DepthwiseConv2dNativeBackpropFilter / Input', () => {
     }
   });
 
+  it('match the cpu backend on the wasm SIMD paths (C·M a multiple of 4)', async () => {
+    const cases: Case[] = [
+      { x: [3, 9, 11, 16], f: [3, 3, 16, 1], strides: [1, 1], dilations: [1, 1], pad: 'same' },
+      { x: [2, 10, 9, 8], f: [3, 5, 8, 1], strides: [2, 2], dilations: [1, 1], pad: 'same' },
+      { x: [2, 12, 12, 4], f: [2, 4, 4, 1], strides: [1, 3], dilations: [1, 1], pad: 'valid' },
+      { x: [1, 7, 8, 12], f: [5, 1, 12, 1], strides: [2, 1], dilations: [1, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+      { x: [5, 6, 6, 32], f: [3, 3, 32, 1], strides: [1, 1], dilations: [1, 1], pad: 1 },
+      { x: [2, 9, 9, 2], f: [3, 3, 2, 2], strides: [2, 2], dilations: [1, 1], pad: 'same' }, // C·M = 4
+      { x: [2, 8, 7, 4], f: [3, 2, 4, 3], strides: [1, 2], dilations: [1, 1], pad: 'valid' }, // C·M = 12
+      { x: [1, 9, 8, 6], f: [5, 3, 6, 2], strides: [3, 1], dilations: [1, 1], pad: 'same' },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const r = rng(800 + i);
+      const xv = randomValues(r, c.x);
+      const dyv = randomValues(r, outShape(c));
+      const wv = randomValues(r, c.f);
+      const dW = await cpuAndWasm(filterGrad(c, xv, dyv));
+      expectClose(dW.cpu[0], dW.wasm[0], 1e-4, `SIMD DepthwiseConv2dNativeBackpropFilter ${JSON.stringify(c)}`);
+      const dx = await cpuAndWasm(inputGrad(c, dyv, wv));
+      expectClose(dx.cpu[0], dx.wasm[0], 1e-4, `SIMD DepthwiseConv2dNativeBackpropInput ${JSON.stringify(c)}`);
+      await initBackend('wasm');
+      expectNoLeak(filterGrad(c, xv, dyv), `SIMD filter ${JSON.stringify(c)}`);
+      expectNoLeak(inputGrad(c, dyv, wv), `SIMD input ${JSON.stringify(c)}`);
+    }
+  });
+
   it('leak no tensors and no wasm buffers', async () => {
     await initBackend('wasm');
     for (const [i, c] of randomCases(13, 5, false).entries()) {

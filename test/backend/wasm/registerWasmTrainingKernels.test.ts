@@ -12,6 +12,7 @@ const names = [
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',
+  'Sum',
 ];
 
 describe('registerWasmTrainingKernels', () => {
@@ -31,6 +32,8 @@ describe('registerWasmTrainingKernels', () => {
     expect([...WASM_TRAINING_KERNELS].sort()).toEqual([...names].sort());
     for (const name of names) expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).not.toBe(stockInput);
+    expect(Array.from(tf.tidy(() => tf.sum(tf.ones([3, 2]), 0)).dataSync())).toEqual([3, 3]);
+    expect(Array.from(tf.tidy(() => tf.sum(tf.ones([3, 2]), 1)).dataSync())).toEqual([2, 2, 2]);
     const g = tf.tidy(() => tf.grad((w: tf.Tensor) => tf.sum(tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid')))(tf.ones([3, 3, 1, 1])));
     expect(Array.from(g.dataSync())).toEqual(new Array(9).fill(4));
     g.dispose();

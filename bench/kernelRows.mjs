@@ -1,0 +1,89 @@
+// Per-kernel rows of `npm run bench:kernels`: each gradient kernel on wasm with phasewise's kernels
+// (ms, GFLOP/s), next to the wasm backend's own matMul GFLOP/s at the matching size (the product
+// the kernel reduces to, same flops), the stock wasm kernel where one exists, and the cpu backend
+// (timed once on a batch of CPU_BATCH and scaled linearly to the full batch). Each case's kernels
+// and its matMul are timed interleaved, best of `reps` each.
+import * as tf from '@tensorflow/tfjs-core';
+import { time, timeInterleaved } from './workloads.mjs';
+
+const CPU_BATCH = 2;
+const gflops = (flop, ms) => flop / ms / 1e6;
+const f1 = (v) => (v === undefined ? '-' : v.toFixed(1)).padStart(8);
+const f0 = (v) => (v === undefined ? '-' : v.toFixed(0)).padStart(8);
+
+/** A conv2d kernel case: `[fh, fw, c, co]` filter, `depthwise` uses `[fh, fw, c, mult]`. */
+const CASES = [
+  { name: 'conv1 1→32 s1 28²', n: 64, h: 28, c: 1, co: 32, s: 1 },
+  { name: 'conv2 32→64 s2 28²', n: 64, h: 28, c: 32, co: 64, s: 2 },
+  { name: 'conv3 64→128 s2 14²', n: 64, h: 14, c: 64, co: 128, s: 2 },
+  { name: '64→64 s1 14²', n: 64, h: 14, c: 64, co: 64, s: 1 },
+  { name: 'dw 32×1 s1 28²', n: 64, h: 28, c: 32, co: 32, s: 1, dw: 1 },
+  { name: 'dw 32×2 s1 28²', n: 64, h: 28, c: 32, co: 64, s: 1, dw: 2 },
+  { name: 'dw 64×1 s2 28²', n: 64, h: 28, c: 64, co: 64, s: 2, dw: 1 },
+];
+
+function kernelsOf(L) {
+  const xShape = [L.n, L.h, L.h, L.c];
+  const wShape = [3, 3, L.c, L.dw ?? L.co];
+  const dyShape = tf.backend_util.computeConv2DInfo(xShape, wShape, L.s, 1, 'same', undefined, !!L.dw).outShape;
+  const attrs = L.dw ? { strides: L.s, dilations: 1, pad: 'same' } : { strides: L.s, pad: 'same', dataFormat: 'NHWC' };
+  const names = L.dw ? ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNative']
+    : ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv2D'];
+  const P = dyShape[0] * dyShape[1] * dyShape[2];
+  const K = 9 * L.c;
+  // dense: dW = cols[K, P]·dy[P, co]; depthwise: same flops as [9, P]·[P, c·mult]
+  const mm = L.dw ? [9, P, L.co] : [K, P, L.co];
+  return { xShape, wShape, dyShape, attrs, names, flop: 2 * mm[0] * mm[1] * mm[2], mm };
+}
+
+function runners(k, x, w, dy) {
+  return {
+    filter: () => tf.engine().runKernel(k.names[0], { x, dy }, { ...k.attrs, filterShape: k.wShape }),
+    input: () => tf.engine().runKernel(k.names[1], { dy, filter: w }, { ...k.attrs, inputShape: x.shape }),
+    forward: () => tf.engine().runKernel(k.names[2], { x, filter: w }, { ...k.attrs, dilations: 1 }),
+  };
+}
+
+/**
+ * Print the kernel table. `withStock(f)` runs f with stock wasm kernels, `onCpu(f)` on the cpu
+ * backend. Returns rows `{ name, gflops, matmulGflops }` for the summary.
+ */
+export async function kernelRows({ reps, withStock, onCpu }) {
+  console.log(`kernel (batch 64, 3×3 'same')                 wasm ms  GFLOP/s  matMul GF/s  %matMul  stock ms   cpu ms`);
+  const rows = [];
+  for (const L of CASES) {
+    const k = kernelsOf(L);
+    const [x, w, dy] = [tf.randomNormal(k.xShape), tf.randomNormal(k.wShape), tf.randomNormal(k.dyShape)];
+    const [a, b] = [tf.randomNormal([k.mm[0], k.mm[1]]), tf.randomNormal([k.mm[1], k.mm[2]])];
+    const run = runners(k, x, w, dy);
+    // the kernels and the matching matMul, interleaved (same contention for all)
+    const kinds = L.c === 1 && !L.dw ? ['filter', 'forward'] : ['filter', 'input', 'forward'];
+    const best = timeInterleaved([() => tf.matMul(a, b), ...kinds.map((kind) => run[kind])], reps);
+    const mmG = gflops(k.flop, best[0]);
+    const stock = withStock(() => {
+      const r = {};
+      for (const kind of ['filter', 'input']) {
+        try { r[kind] = time(run[kind], 3); } catch { r[kind] = undefined; }
+      }
+      return r;
+    });
+    const cpu = await onCpu(() => {
+      const [xc, dyc] = [tf.randomNormal([CPU_BATCH, ...k.xShape.slice(1)]), tf.randomNormal([CPU_BATCH, ...k.dyShape.slice(1)])];
+      const rc = runners(k, xc, w, dyc);
+      const r = { filter: time(rc.filter, 1, 0) * L.n / CPU_BATCH, input: time(rc.input, 1, 0) * L.n / CPU_BATCH };
+      tf.dispose([xc, dyc]);
+      return r;
+    });
+    for (const [i, kind] of kinds.entries()) { // (the first layer's input gradient is never needed)
+      const ms = best[i + 1];
+      const label = `${k.names[kind === 'filter' ? 0 : kind === 'input' ? 1 : 2].replace('DepthwiseConv2dNative', 'Depthwise')} ${L.name}`;
+      const g = gflops(k.flop, ms);
+      const pct = (100 * g) / mmG;
+      console.log(`${label.padEnd(46)}${f1(ms)} ${f1(g)}  ${f1(mmG)}    ${f0(pct)}%${f1(stock[kind])} ${f0(cpu[kind])}` +
+        (kind === 'forward' ? '   (stock forward conv, for scale)' : ''));
+      if (kind !== 'forward') rows.push({ name: label, gflops: g, matmulGflops: mmG });
+    }
+    tf.dispose([x, w, dy, a, b]);
+  }
+  return rows;
+}
