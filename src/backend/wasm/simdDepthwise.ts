@@ -36,17 +36,22 @@ const ADD4 = [0xfd, 0xe4, 0x01];
 const LOOP = [0x03, 0x40];
 const END = 0x0b;
 const BR_IF0 = [0x0d, 0x00];
-// params: x0 o1 o2 xs3 xstep4 d5 ds6 acc7 as8 cb9 nb10 rows11; locals c12 r13 j14 xr15 dr16 jx17 (i32), dv18 (v128), then extras
-const offs = [[], [...get(1), ADD], [...get(2), ADD]];
-const accAt = (t: number) => [...get(7), ...Array(t).fill([...get(8), ADD]).flat(), ...get(12), ADD]; // acc (or w) + t·as + c
-const xAt = (sh: number, t: number) => [...get(15), ...get(17), ADD, ...get(12), ...(sh ? [0x41, sh, SHR_U] : []), ADD, ...offs[t]];
-/** Rows × positions × channel groups of `cstep` bytes around `inner` (which sees dv = d[dr + j + c]). */
-const loops = (locals: number[], inner: number[], cstep: number) => [
-  ...locals,
+// params: x0 o1 o2 xs3 xstep4 d5 ds6 acc7 as8 cb9 nb10 rows11; locals c12 r13 j14 xr15 dr16 jx17 (i32), dv18 (v128),
+// dq19 X0_20 X1_21 X2_22 A1_23 A2_24 addr25 cx26 (i32), extras 27.. (v128). Addresses are hoisted: per call
+// A_t = acc + t·as; per position dq = dr + j, X_t = xr + jx + o_t; per channel group cx = c >> sh (x's byte offset).
+const A = (t: number) => (t === 0 ? 7 : 22 + t);
+const X = (t: number) => 20 + t;
+/** Rows × positions × channel groups of `cstep` bytes around `inner` (which sees dv = d[dq + c]). */
+const loops = (extraV128: number, sh: number, inner: number[], cstep: number) => [
+  ...(extraV128 ? [0x04, 0x06, 0x7f, 0x01, 0x7b, 0x08, 0x7f, extraV128, 0x7b] : [0x03, 0x06, 0x7f, 0x01, 0x7b, 0x08, 0x7f]),
+  ...get(7), ...get(8), ADD, ...tee(23), ...get(8), ADD, ...set(24),
   ...get(0), ...set(15), ...get(5), ...set(16), 0x41, 0x00, ...set(13),
-  ...LOOP, 0x41, 0x00, ...set(14), 0x41, 0x00, ...set(17),
-  ...LOOP, 0x41, 0x00, ...set(12),
-  ...LOOP, ...get(16), ...get(14), ADD, ...get(12), ADD, ...LOAD, ...set(18),
+  ...LOOP, 0x41, 0x00, ...set(14), 0x41, 0x00, ...set(17), //  rows
+  ...LOOP, ...get(16), ...get(14), ADD, ...set(19), //  positions
+  ...get(15), ...get(17), ADD, ...tee(20), ...get(1), ADD, ...set(21), ...get(20), ...get(2), ADD, ...set(22),
+  0x41, 0x00, ...set(12),
+  ...LOOP, ...get(19), ...get(12), ADD, ...LOAD, ...set(18), //  channel groups
+  ...get(12), ...(sh ? [0x41, sh, SHR_U] : []), ...set(26),
   ...inner,
   ...get(12), 0x41, cstep, ADD, ...tee(12), ...get(9), LT_U, ...BR_IF0, END, // while (c += cstep) < cb
   ...get(17), ...get(4), ADD, ...set(17),
@@ -55,22 +60,23 @@ const loops = (locals: number[], inner: number[], cstep: number) => [
   ...get(13), 0x41, 0x01, ADD, ...tee(13), ...get(11), LT_U, ...BR_IF0, END, // while ++r < rows
   END,
 ];
+const TAPS = [0, 1, 2];
+const xAt = (t: number) => [...get(X(t)), ...get(26), ADD];
+const wAt = (t: number) => [...get(A(t)), ...get(12), ADD];
 /** x's 4 lanes for multiplier M: 4 channels; 2 channels each twice; 1 channel 4 times. */
 const XLOAD: Record<number, number[]> = { 1: LOAD, 2: [...SPLAT64, ...get(18), ...shuffle([0, 0, 1, 1])], 4: SPLAT32 };
 const SH: Record<number, number> = { 1: 0, 2: 1, 4: 2 };
-const maddBody = (M: number) => loops([0x02, 0x06, 0x7f, 0x01, 0x7b], [0, 1, 2].flatMap((t) =>
-  [...accAt(t), ...accAt(t), ...LOAD, ...xAt(SH[M], t), ...XLOAD[M], ...get(18), ...MUL4, ...ADD4, ...STORE]), 16);
-// maxpy1: local 19 = address
-const maxpy1 = loops([0x03, 0x06, 0x7f, 0x01, 0x7b, 0x01, 0x7f], [0, 1, 2].flatMap((t) =>
-  [...xAt(0, t), ...tee(19), ...get(19), ...LOAD, ...get(18), ...accAt(t), ...LOAD, ...MUL4, ...ADD4, ...STORE]), 16);
-// maxpy2: locals 19 address, 20 dv1 = d[… + 16], 21 p, 22 q; x += even(p, q) + odd(p, q)
-const maxpy2 = loops([0x04, 0x06, 0x7f, 0x01, 0x7b, 0x01, 0x7f, 0x03, 0x7b], [
-  ...get(16), ...get(14), ADD, ...get(12), ADD, ...LOAD16, ...set(20),
-  ...[0, 1, 2].flatMap((t) => [
-    ...xAt(1, t), ...tee(19), ...get(19), ...LOAD,
-    ...get(18), ...accAt(t), ...LOAD, ...MUL4, ...set(21),
-    ...get(20), ...accAt(t), ...LOAD16, ...MUL4, ...set(22),
-    ...get(21), ...get(22), ...shuffle([0, 2, 4, 6]), ...get(21), ...get(22), ...shuffle([1, 3, 5, 7]), ...ADD4,
+const maddBody = (M: number) => loops(0, SH[M], TAPS.flatMap((t) =>
+  [...wAt(t), ...tee(25), ...get(25), ...LOAD, ...xAt(t), ...XLOAD[M], ...get(18), ...MUL4, ...ADD4, ...STORE]), 16);
+const maxpy1 = loops(0, 0, TAPS.flatMap((t) =>
+  [...xAt(t), ...tee(25), ...get(25), ...LOAD, ...get(18), ...wAt(t), ...LOAD, ...MUL4, ...ADD4, ...STORE]), 16);
+// maxpy2: 27 dv1 = d[dq + c + 16], 28 p, 29 q; x += even(p, q) + odd(p, q)
+const maxpy2 = loops(3, 1, [
+  ...get(19), ...get(12), ADD, ...LOAD16, ...set(27),
+  ...TAPS.flatMap((t) => [
+    ...xAt(t), ...tee(25), ...get(25), ...LOAD,
+    ...get(18), ...wAt(t), ...LOAD, ...MUL4, ...set(28), ...get(27), ...wAt(t), ...LOAD16, ...MUL4, ...set(29),
+    ...get(28), ...get(29), ...shuffle([0, 2, 4, 6]), ...get(28), ...get(29), ...shuffle([1, 3, 5, 7]), ...ADD4,
     ...ADD4, ...STORE]),
 ], 32);
 
