@@ -46,12 +46,12 @@ function runners(k, x, w, dy) {
 
 /**
  * Print the kernel table. `withStock(f)` runs f with stock wasm kernels, `onCpu(f)` on the cpu
- * backend. Returns rows `{ name, gflops, matmulGflops }` for the summary.
+ * backend; `only` (optional) keeps the cases whose name contains one of its strings. Returns rows `{ name, gflops, matmulGflops }` for the summary.
  */
-export async function kernelRows({ reps, withStock, onCpu }) {
+export async function kernelRows({ reps, withStock, onCpu, only }) {
   console.log(`kernel (batch 64, 3×3 'same')                 wasm ms  GFLOP/s  matMul GF/s  %matMul  stock ms   cpu ms`);
   const rows = [];
-  for (const L of CASES) {
+  for (const L of CASES.filter((c) => !only || only.some((o) => c.name.includes(o)))) {
     const k = kernelsOf(L);
     const [x, w, dy] = [tf.randomNormal(k.xShape), tf.randomNormal(k.wShape), tf.randomNormal(k.dyShape)];
     const [a, b] = [tf.randomNormal([k.mm[0], k.mm[1]]), tf.randomNormal([k.mm[1], k.mm[2]])];

@@ -1,7 +1,8 @@
 // `npm run bench:kernels`: phasewise's wasm training kernels and the issue-3 workloads, all in ONE run.
 //
 // Run (from the repository root):   npm run bench:kernels      (= npm run build && node bench/wasmKernels.mjs)
-// Options: --quick (fewer repetitions), --no-torch (skip PyTorch), --no-kernels (skip the kernel table).
+// Options: --quick (fewer repetitions), --no-torch (skip PyTorch), --no-kernels (skip the kernel table),
+//          --kernels-only (only the kernel table), --cases=dw,conv3 (only the kernel rows whose name contains one of these).
 //
 // Prints best-of-N times (the machine is shared and noisy: compare ratios within one run, not across runs):
 //  (a) per kernel: wasm ms and GFLOP/s with phasewise's kernels, the wasm backend's own matMul GFLOP/s
@@ -64,7 +65,16 @@ console.log('wasm in Node is single-threaded; PyTorch runs in a separate process
 let rows = [];
 if (!process.argv.includes('--no-kernels')) {
   console.log('(a) kernels: GFLOP/s next to the wasm matMul of the same product; cpu at batch 2, scaled ×32\n');
-  rows = await kernelRows({ reps: REPS, withStock, onCpu });
+  const only = process.argv.find((a) => a.startsWith('--cases='))?.slice(8).split(',');
+  rows = await kernelRows({ reps: REPS, withStock, onCpu, only });
+}
+if (process.argv.includes('--kernels-only')) {
+  for (const r of rows) {
+    const pct = (100 * r.gflops) / r.matmulGflops;
+    console.log(`- ${r.name.padEnd(44)} ${r.gflops.toFixed(1).padStart(5)} GFLOP/s = ${pct.toFixed(0).padStart(3)} % of matMul (target ≥ 60 %) ${pct >= 60 ? 'MET' : 'NOT MET'}`);
+  }
+  console.log(`load average ${load()}`);
+  process.exit(0);
 }
 
 // ---- (b) CNN step, (c) VGG ----

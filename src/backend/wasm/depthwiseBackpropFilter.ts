@@ -4,7 +4,8 @@
  * Formula (NHWC input `[n, h, w, c]`, filter `[fh, fw, c, M]`, output channel `c*M + m`):
  * `dW[kh, kw, c, m] = Σ_{n, oh, ow} x[n, oh*sh + kh*dh - padTop, ow*sw + kw*dw - padLeft, c] · dy[n, oh, ow, c*M + m]`.
  *
- * `C·M` a multiple of 4 (the common case): the wasm SIMD path of depthwiseFilterSimd.ts. Otherwise every filter entry is a dot product over output positions, so x and dy are laid out channel-major
+ * `C·M` a multiple of 4 and `M ∈ {1, 2, 4}` (the common case): the wasm SIMD path of depthwiseInPlace.ts
+ * (x read in place); other `M` with `C·M` a multiple of 4: depthwiseFilterSimd.ts (padded copy). Otherwise every filter entry is a dot product over output positions, so x and dy are laid out channel-major
  * on the phase grid of phasePlanes.ts (x as phase planes; dy on the same grid, 0 at grid padding):
  * `dW[kh, kw, c, m] = Σ_q planes[tapOffset(kh, kw, c) + q] · dyg[(c·M + m)·Q + q]`, contiguous in `q`
  * for every tap, computed three taps at a time against one load of `dy` (accumulating in float64).
@@ -24,6 +25,8 @@ import type { ConvGeometry } from './convGeometry.js';
 import { fillPhasePlanes, phaseGrid, tapOffset } from './phasePlanes.js';
 import type { PhaseGrid } from './phasePlanes.js';
 import { depthwiseFilterSimd, simdApplies } from './depthwiseFilterSimd.js';
+import { depthwiseFilterInPlace, inPlaceApplies } from './depthwiseInPlace.js';
+import { depthwiseKernels } from './simdDepthwise.js';
 import { simdMadd } from './simdMadd.js';
 import { f32, wasmBackendOf } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo } from './wasmHeap.js';
@@ -92,6 +95,8 @@ function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
   const g = convGeometry(KERNEL, x.shape, filterShape, attrs, true);
   checkShape(KERNEL, 'filterShape', filterShape, [g.filterHeight, g.filterWidth, g.inChannels, filterShape[3]]);
   checkShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
+  const inPlace = inPlaceApplies(g, false) ? depthwiseKernels(backend) : undefined;
+  if (inPlace) return depthwiseFilterInPlace(backend, g, x, dy, inPlace.madd[g.outChannels / g.inChannels], filterShape);
   const madd = simdApplies(g) ? simdMadd(backend) : undefined;
   if (madd) return depthwiseFilterSimd(backend, g, x, dy, madd, filterShape);
   const acc = new Float64Array(g.filterHeight * g.filterWidth * g.outChannels);

@@ -8,7 +8,8 @@
  * Stride 1 (any dilation, when the flipped padding `top' = dh·(fh-1) - padTop` etc. is not negative):
  * the wasm backend's own XNNPACK depthwise conv of `dy` with the flipped filter
  * `Wf[kh, kw, c·M + m] = W[fh-1-kh, fw-1-kw, c, m]` gives `[n, h, w, c·M]`, then a sum over `m`.
- * Stride > 1 with `C·M` a multiple of 4: the wasm SIMD scatter of
+ * Stride > 1 or `M = 2`, with `C` a multiple of 4 and `M ∈ {1, 2}`: the in-place wasm SIMD scatter of
+ * depthwiseInPlace.ts (stride 1, M = 1 stays on XNNPACK). Other strided cases with `C·M` a multiple of 4: the padded SIMD scatter of
  * depthwiseInputSimd.ts. Otherwise a scatter-add over output positions in a typed-array loop over contiguous
  * channels. Dilations are honoured.
  *
@@ -23,6 +24,8 @@ import { checkFloat32, checkShape, convGeometry } from './convGeometry.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { simdApplies } from './depthwiseFilterSimd.js';
 import { depthwiseInputSimd } from './depthwiseInputSimd.js';
+import { depthwiseInputInPlace, inPlaceApplies } from './depthwiseInPlace.js';
+import { depthwiseKernels } from './simdDepthwise.js';
 import { simdKernels } from './simdMadd.js';
 import { disposeInfo, f32, stockKernel, wasmBackendOf } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
@@ -84,6 +87,8 @@ function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
   const { dilationHeight: DH, dilationWidth: DW, padTop, padLeft } = g;
   // strided: the wasm SIMD scatter (stride 1 below is as fast through XNNPACK's depthwise conv)
   const strided = g.strideHeight > 1 || g.strideWidth > 1;
+  const inPlace = (strided || CM > C) && inPlaceApplies(g, true) ? depthwiseKernels(backend) : undefined;
+  if (inPlace) return depthwiseInputInPlace(backend, g, dy, filter, inPlace.maxpy[CM / C], inShape);
   const simd = strided && simdApplies(g) ? simdKernels(backend) : undefined;
   if (simd) return depthwiseInputSimd(backend, g, dy, filter, simd.maxpy, inShape);
   if (g.strideHeight === 1 && g.strideWidth === 1 && g.batch * OH * OW > 0) {

@@ -1,6 +1,6 @@
 /**
  * Depthwise filter gradient with the wasm SIMD `madd` kernel (simdMadd.ts), when dy's channel count
- * `C·M` is a multiple of 4.
+ * `C·M` is a multiple of 4 and the multiplier `M` is not 1, 2 or 4 (those read x in place: depthwiseInPlace.ts).
  *
  * Formula (filter `[fh, fw, C, M]`, dy channel `c·M + m`):
  * `dW[kh, kw, c, m] = Σ_{n, oh, ow} x[n, oh·sh + kh·dh - padTop, ow·sw + kw·dw - padLeft, c] · dy[n, oh, ow, c·M + m]`.

@@ -1,6 +1,6 @@
 /**
  * Depthwise input gradient with the wasm SIMD `maxpy` kernel (simdMadd.ts), when dy's channel count
- * `C·M` is a multiple of 4; any stride / dilation / padding.
+ * `C·M` is a multiple of 4 and depthwiseInPlace.ts does not apply (`M > 2`, or `C` not a multiple of 4); any stride / dilation / padding.
  *
  * Formula (filter `[fh, fw, C, M]`, dy channel `c·M + m`):
  * `dx[n, ih, iw, c] = Σ dy[n, oh, ow, c·M + m] · W[kh, kw, c, m]` over `ih = oh·sh + kh·dh - padTop`,

@@ -71,7 +71,8 @@ const fmas = (t: number, off: number[]) => [...accAt(t), ...accAt(t), ...LOAD, .
 const MADDS_BODY = loops([0x02, 0x06, 0x7f, 0x01, 0x7b], [...fmas(0, []), ...fmas(1, [...get(1), ADD]), ...fmas(2, [...get(2), ADD])]);
 const MAXPY_BODY = loops([0x03, 0x06, 0x7f, 0x01, 0x7b, 0x01, 0x7f], [...axpy(0, []), ...axpy(1, [...get(1), ADD]), ...axpy(2, [...get(2), ADD])]);
 
-function leb(n: number): number[] {
+/** Unsigned LEB128 encoding of `n` (wasm binary format). */
+export function leb(n: number): number[] {
   const out: number[] = [];
   do {
     let b = n & 0x7f;
@@ -82,8 +83,10 @@ function leb(n: number): number[] {
   return out;
 }
 
-const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
-const name = (s: string) => [...leb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
+/** A wasm module section: id, byte length, content. */
+export const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
+/** A wasm name: length-prefixed bytes. */
+export const name = (s: string) => [...leb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
 
 /** The module's bytes. */
 export const MADD_WASM = new Uint8Array([
@@ -96,7 +99,7 @@ export const MADD_WASM = new Uint8Array([
 ]);
 
 /** The part of the global `WebAssembly` API used here (the build's lib has no WebAssembly types). */
-interface WebAssemblyApi {
+export interface WebAssemblyApi {
   Memory: abstract new (...args: never[]) => object;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
