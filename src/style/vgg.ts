@@ -1,5 +1,5 @@
 /** VGG16 / VGG19 convolutional feature networks with Keras layer names. */
-import { tf, tfl } from '../backend/tf.js';
+import { tfl } from '../backend/tf.js';
 import { setLayerWeights, type LayerWeights } from './layerWeights.js';
 
 /** Options of {@link vgg16} and {@link vgg19}. */

@@ -20,14 +20,14 @@
  * ```
  */
 import { tf } from '../tf.js';
-import { checkFloat32, checkShape, convGeometry } from './convGeometry.js';
+import { filterGradArgs } from './gradArgs.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { im2colTapsByPositions } from './im2col.js';
 import { simdKernels } from './simdMadd.js';
 import { smallKApplies, smallKFilterGradient } from './smallKFilter.js';
 import { tapProductsFilterGradient } from './tapProducts.js';
 import { phaseGrid } from './phasePlanes.js';
-import { aliasOf, disposeInfo, f32, matMul, releaseAlias, stockKernel, wasmBackendOf } from './wasmHeap.js';
+import { aliasOf, disposeInfo, f32, matMul, releaseAlias, stockKernel } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'Conv2DBackpropFilter';
@@ -111,15 +111,7 @@ export function filterGradient(
 }
 
 function conv2dBackpropFilter(args: KernelArgs): TensorInfo {
-  const backend = wasmBackendOf(args);
-  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-  const attrs = args.attrs ?? {};
-  const filterShape = attrs.filterShape as number[];
-  checkFloat32(KERNEL, 'x', x);
-  checkFloat32(KERNEL, 'dy', dy);
-  const g = convGeometry(KERNEL, x.shape, filterShape, attrs, false);
-  checkShape(KERNEL, 'filterShape', filterShape, [g.filterHeight, g.filterWidth, g.inChannels, filterShape[3]]);
-  checkShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
+  const { backend, x, dy, filterShape, g } = filterGradArgs(KERNEL, args, false);
   return filterGradient(backend, g, x, dy, filterShape);
 }
 

@@ -21,10 +21,10 @@
  */
 import { tf } from '../tf.js';
 import { col2imAdd } from './col2im.js';
-import { checkFloat32, checkShape, convGeometry } from './convGeometry.js';
+import { inputGradArgs } from './gradArgs.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { subPixelInputGradient } from './subPixelInput.js';
-import { disposeInfo, f32, matMul, stockKernel, wasmBackendOf } from './wasmHeap.js';
+import { disposeInfo, f32, matMul, stockKernel } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'Conv2DBackpropInput';
@@ -121,15 +121,7 @@ export function inputGradient(backend: WasmBackend, g: ConvGeometry, dy: TensorI
 }
 
 function conv2dBackpropInput(args: KernelArgs): TensorInfo {
-  const backend = wasmBackendOf(args);
-  const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-  const attrs = args.attrs ?? {};
-  const inShape = attrs.inputShape as number[];
-  checkFloat32(KERNEL, 'dy', dy);
-  checkFloat32(KERNEL, 'filter', filter);
-  const g = convGeometry(KERNEL, inShape, filter.shape, attrs, false);
-  checkShape(KERNEL, 'filter', filter.shape, [g.filterHeight, g.filterWidth, g.inChannels, filter.shape[3]]);
-  checkShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
+  const { backend, dy, filter, inShape, g } = inputGradArgs(KERNEL, args, false);
   return inputGradient(backend, g, dy, filter, inShape);
 }
 

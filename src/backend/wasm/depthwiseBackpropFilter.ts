@@ -20,7 +20,7 @@
  * ```
  */
 import { tf } from '../tf.js';
-import { checkFloat32, checkShape, convGeometry } from './convGeometry.js';
+import { filterGradArgs } from './gradArgs.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { fillPhasePlanes, phaseGrid, tapOffset } from './phasePlanes.js';
 import type { PhaseGrid } from './phasePlanes.js';
@@ -28,7 +28,7 @@ import { depthwiseFilterSimd, simdApplies } from './depthwiseFilterSimd.js';
 import { depthwiseFilterInPlace, inPlaceApplies } from './depthwiseInPlace.js';
 import { depthwiseKernels } from './simdDepthwise.js';
 import { simdMadd } from './simdMadd.js';
-import { f32, wasmBackendOf } from './wasmHeap.js';
+import { f32 } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo } from './wasmHeap.js';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropFilter';
@@ -86,15 +86,7 @@ function accumulateTaps(g: ConvGeometry, grid: PhaseGrid, planes: Float32Array, 
 }
 
 function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
-  const backend = wasmBackendOf(args);
-  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-  const attrs = args.attrs ?? {};
-  const filterShape = attrs.filterShape as number[];
-  checkFloat32(KERNEL, 'x', x);
-  checkFloat32(KERNEL, 'dy', dy);
-  const g = convGeometry(KERNEL, x.shape, filterShape, attrs, true);
-  checkShape(KERNEL, 'filterShape', filterShape, [g.filterHeight, g.filterWidth, g.inChannels, filterShape[3]]);
-  checkShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
+  const { backend, x, dy, filterShape, g } = filterGradArgs(KERNEL, args, true);
   const inPlace = inPlaceApplies(g, false) ? depthwiseKernels(backend) : undefined;
   if (inPlace) return depthwiseFilterInPlace(backend, g, x, dy, inPlace.madd[g.outChannels / g.inChannels], filterShape);
   const madd = simdApplies(g) ? simdMadd(backend) : undefined;

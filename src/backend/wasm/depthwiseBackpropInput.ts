@@ -20,14 +20,14 @@
  * ```
  */
 import { tf } from '../tf.js';
-import { checkFloat32, checkShape, convGeometry } from './convGeometry.js';
+import { inputGradArgs } from './gradArgs.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { simdApplies } from './depthwiseFilterSimd.js';
 import { depthwiseInputSimd } from './depthwiseInputSimd.js';
 import { depthwiseInputInPlace, inPlaceApplies } from './depthwiseInPlace.js';
 import { depthwiseKernels } from './simdDepthwise.js';
 import { simdKernels } from './simdMadd.js';
-import { disposeInfo, f32, stockKernel, wasmBackendOf } from './wasmHeap.js';
+import { disposeInfo, f32, stockKernel } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
@@ -73,15 +73,7 @@ function viaForwardDepthwise(backend: WasmBackend, g: ConvGeometry, dy: TensorIn
 }
 
 function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
-  const backend = wasmBackendOf(args);
-  const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-  const attrs = args.attrs ?? {};
-  const inShape = attrs.inputShape as number[];
-  checkFloat32(KERNEL, 'dy', dy);
-  checkFloat32(KERNEL, 'filter', filter);
-  const g = convGeometry(KERNEL, inShape, filter.shape, attrs, true);
-  checkShape(KERNEL, 'filter', filter.shape, [g.filterHeight, g.filterWidth, g.inChannels, filter.shape[3]]);
-  checkShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
+  const { backend, dy, filter, inShape, g } = inputGradArgs(KERNEL, args, true);
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CM } = g;
   const { filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW } = g;
   const { dilationHeight: DH, dilationWidth: DW, padTop, padLeft } = g;

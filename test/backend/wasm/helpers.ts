@@ -5,20 +5,12 @@
 import { expect } from 'vitest';
 import { tf } from '../../../src/backend/tf.js';
 import { initBackend } from '../../../src/backend/initBackend.js';
+import { mulberry32 } from '../../../src/data/dataset.js';
 
 process.env.PHASEWISE_QUIET = '1';
 
-/** mulberry32: a small deterministic PRNG returning floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG the tests draw shapes and values from (phasewise's mulberry32). */
+export const rng = mulberry32;
 
 /** Uniform integer in [lo, hi]. */
 export function randInt(r: () => number, lo: number, hi: number): number {
