@@ -7,14 +7,15 @@
  * at `tab` of `T` pairs of i32 `(off_t, w_t)` (dy byte offset, weight byte address), for
  * `r < rows`, `j < n` and every channel `c < cb / 4` (`cb` a multiple of 16) computes
  * `dx[r·xs + j·xstep + 4c] = Σ_{t < T} Σ_{m < M} d[off_t + r·ds + j·dstep + 4(c·M + m)] · w_t[4(c·M + m)]`.
- * Loops: rows → positions → channel groups → taps (unrolled; dy and weights read at the same channel offset).
+ * Loops: rows → positions → channel groups → taps (unrolled; dy and weights read at the same channel
+ * offset). Variant `U = 4` does four channel groups per step (`cb` a multiple of 64), `U = 1` one.
  * Requires `rows ≥ 1`, `n ≥ 1`, `cb ≥ 16`; `M ∈ {1, 2}`, `1 ≤ T ≤ MAX_TAPS`.
  *
  * @example
  * ```ts
  * const k = gatherKernels(backend);   // undefined without wasm SIMD
- * // one tap (offset 0, weights at w) of a C-channel dy onto dx, 14 positions, dx stride 2 positions
- * k?.[1][1](dx, 8 * C, 8 * W * C, dy, 4 * C, 4 * OW * C, tab, 4 * C, 14, 1);
+ * // U = 1, M = 1, one tap (table at tab) of a C-channel dy onto dx, 14 positions, dx stride 2 positions
+ * k?.[11][1](dx, 8 * C, 8 * W * C, dy, 4 * C, 4 * OW * C, tab, 4 * C, 14, 1);
  * ```
  */
 import { leb, name, section } from './simdMadd.js';
@@ -94,7 +95,7 @@ export const GATHER_WASM = new Uint8Array([
   ...section(10, [...leb(FUNCS.length), ...FUNCS.flatMap(([, b]) => [...leb(b.length), ...b])]),
 ]);
 
-/** Gather kernels by multiplier M then tap count T (`kernels[M][T]`). */
+/** Gather kernels by `10·U + M` (channel groups per step, multiplier) then tap count T: `kernels[10·U + M][T]`. */
 export type GatherKernels = Record<number, Record<number, Gather>>;
 
 const instances = new WeakMap<object, GatherKernels | null>();
