@@ -67,30 +67,63 @@ function body(U: number): number[] {
   ];
 }
 
+// maddk: params x0 o1 o2 xs3 xstep4 d5 ds6 acc7 as8 cb9 nb10 rows11 K12 xkh13 akh14; i32 locals c15 r16 j17
+// xr18 dr19 xk20 ak21 k22 xp23 dp24 A1_25 A2_26 xc27 ac28; v128 dv29. Loops rows → K tap rows → positions →
+// channel groups, accumulators in memory (L1): x is read in address order, row by row.
+const AK = (t: number) => [21, 25, 26][t];
+const BODY_K = [
+  0x02, 0x0e, 0x7f, 0x01, 0x7b,
+  ...get(0), ...set(18), ...get(5), ...set(19), 0x41, 0x00, ...set(16),
+  ...LOOP, ...get(18), ...set(20), ...get(7), ...set(21), 0x41, 0x00, ...set(22), //  rows
+  ...LOOP, ...get(21), ...get(8), ADD, ...tee(25), ...get(8), ADD, ...set(26), //  tap rows
+  ...get(20), ...set(23), ...get(19), ...set(24), ...get(10), ...set(17),
+  ...LOOP, 0x41, 0x00, ...set(15), //  positions
+  ...LOOP, ...get(24), ...get(15), ADD, ...LOAD(), ...set(29), ...get(23), ...get(15), ADD, ...set(27), //  channel groups
+  ...TAPS.flatMap((t) => [...get(AK(t)), ...get(15), ADD, ...tee(28), ...get(28), ...LOAD(), ...get(27), ...(t ? [...get(t), ADD] : []), ...LOAD(), ...get(29), ...MUL4, ...ADD4, ...STORE()]),
+  ...get(15), 0x41, 0x10, ADD, ...tee(15), ...get(9), LT_U, ...BR_IF0, END, // while (c += 16) < cb
+  ...get(23), ...get(4), ADD, ...set(23), ...get(24), ...get(9), ADD, ...set(24),
+  ...get(17), ...get(9), SUB, ...tee(17), ...BR_IF0, END, // while (j -= cb)
+  ...get(20), ...get(13), ADD, ...set(20), ...get(21), ...get(14), ADD, ...set(21),
+  ...get(22), 0x41, 0x01, ADD, ...tee(22), ...get(12), LT_U, ...BR_IF0, END, // while ++k < K
+  ...get(18), ...get(3), ADD, ...set(18), ...get(19), ...get(6), ADD, ...set(19),
+  ...get(16), 0x41, 0x01, ADD, ...tee(16), ...get(11), LT_U, ...BR_IF0, END, // while ++r < rows
+  END,
+];
+
 const EXPORTS: [string, number[]][] = [1, 2].map((U) => [`maddr${U}`, body(U)]);
 
 /** The module's bytes. */
 export const FILTER_ROWS_WASM = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  ...section(1, [0x01, 0x60, 0x0c, ...new Array(12).fill(0x7f), 0x00]),
+  ...section(1, [0x02, 0x60, 0x0c, ...new Array(12).fill(0x7f), 0x00, 0x60, 0x0f, ...new Array(15).fill(0x7f), 0x00]),
   ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]),
-  ...section(3, [EXPORTS.length, ...EXPORTS.map(() => 0x00)]),
-  ...section(7, [EXPORTS.length, ...EXPORTS.flatMap(([n], i) => [...name(n), 0x00, i])]),
-  ...section(10, [EXPORTS.length, ...EXPORTS.flatMap(([, b]) => [...leb(b.length), ...b])]),
+  ...section(3, [EXPORTS.length + 1, ...EXPORTS.map(() => 0x00), 0x01]),
+  ...section(7, [EXPORTS.length + 1, ...EXPORTS.flatMap(([n], i) => [...name(n), 0x00, i]), ...name('maddk'), 0x00, EXPORTS.length]),
+  ...section(10, [EXPORTS.length + 1, ...[...EXPORTS.map(([, b]) => b), BODY_K].flatMap((b) => [...leb(b.length), ...b])]),
 ]);
 
-const instances = new WeakMap<object, Record<number, Madd> | null>();
+/** {@link Madd} over `K` tap rows per row: the call `madd(x + k·xkh, …, acc + k·akh, …)` for `k < K`, row by row. */
+export type MaddK = (...args: [...Parameters<Madd>, K: number, xkh: number, akh: number]) => void;
+
+/** The kernels bound to one memory: `madd1` by `U`, and `maddk`. */
+export interface FilterRowKernels {
+  1: Madd;
+  2: Madd;
+  k: MaddK;
+}
+
+const instances = new WeakMap<object, FilterRowKernels | null>();
 
 /** The `M = 1` kernels by channel groups per step `U` (1; 2 needs `cb` a multiple of 32), bound to the backend's memory; undefined without wasm SIMD. */
-export function filterRowKernels(backend: WasmBackend): Record<number, Madd> | undefined {
+export function filterRowKernels(backend: WasmBackend): FilterRowKernels | undefined {
   const wa = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
   const memory = (backend as unknown as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
   if (!wa || !(memory instanceof wa.Memory)) return undefined;
   let kernels = instances.get(memory);
   if (kernels === undefined) {
     try {
-      const e = new wa.Instance(new wa.Module(FILTER_ROWS_WASM), { env: { memory } }).exports as Record<string, Madd>;
-      kernels = { 1: e.maddr1, 2: e.maddr2 };
+      const e = new wa.Instance(new wa.Module(FILTER_ROWS_WASM), { env: { memory } }).exports as Record<string, Madd & MaddK>;
+      kernels = { 1: e.maddr1, 2: e.maddr2, k: e.maddk };
     } catch {
       kernels = null;
     }
