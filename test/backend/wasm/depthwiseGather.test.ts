@@ -92,6 +92,31 @@ describe('wasm depthwise input gradient, gather path (depthwiseGather.ts, simdGa
     }
   });
 
+  it('matches the in-place scatter with strides and dilations together (no forward op allows both)', async () => {
+    await initBackend('wasm');
+    const dilated: [Case, [number, number]][] = [
+      [{ x: [2, 15, 13, 8], f: [3, 3, 8, 1], strides: [2, 2], pad: 'valid' }, [2, 2]],
+      [{ x: [1, 12, 12, 16], f: [3, 5, 16, 2], strides: [2, 3], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] }, [3, 2]],
+      [{ x: [2, 9, 11, 4], f: [2, 3, 4, 1], strides: [3, 2], pad: 'same' }, [2, 1]],
+    ];
+    for (const [i, [c, dilations]] of dilated.entries()) {
+      const dyShape = tf.backend_util.computeConv2DInfo(c.x, c.f, c.strides, dilations, c.pad, undefined, true).outShape;
+      const r = rng(1450 + i);
+      const dyv = randomValues(r, dyShape);
+      const wv = randomValues(r, c.f);
+      const run = (gather: boolean) => {
+        depthwiseInputTuning.gather = gather;
+        return tf.tidy(() => {
+          tf.fill(c.x, NaN).dispose();
+          const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: tf.tensor(dyv, dyShape), filter: tf.tensor4d(wv, c.f) },
+            { strides: c.strides, dilations, pad: c.pad, inputShape: c.x } as never) as tf.Tensor;
+          return dx.dataSync() as Float32Array;
+        });
+      };
+      expectClose(run(false), run(true), 1e-5, `dilated ${JSON.stringify(c)} ${dilations}`);
+    }
+  });
+
   it('leaks no tensors and no wasm buffers', async () => {
     await initBackend('wasm');
     for (const [i, c] of [...HAND, ...stridedCases(32, 8)].entries()) {
