@@ -9,12 +9,17 @@
  * `acc_t[c] += Σ_{r < rows, j < nb/cb} x[o_t + r·xs + j·xstep + 4c] · d[r·ds + j·cb + 4c]`
  * for `t < 3` (offsets `0, o1, o2`, accumulators at `acc + t·as`). A row's x (a few taps' rows) and
  * dy stay in L1 across its channel groups. Requires `rows ≥ 1`, `nb ≥ cb ≥ 16·U`.
+ * `maddk` (for strided cases) is `madd1` over `K` tap rows per row: for `r < rows`, `k < K` it adds
+ * `Σ_j x[k·xkh + o_t + r·xs + j·xstep + 4c] · d[r·ds + j·cb + 4c]` into `acc_t + k·akh` (accumulators
+ * in memory, channels innermost), so x is read row after row in address order.
  *
  * @example
  * ```ts
  * const k = filterRowKernels(backend);   // undefined without wasm SIMD
  * // taps 0, 1, 2 (4C bytes apart) of a stride-1 image against dy, 28 positions × 28 rows, U = 2
  * k?.[2](x, 4 * C, 8 * C, 4 * (W + 2) * C, 4 * C, dy, 4 * W * C, acc, 4 * C, 4 * C, 28 * 4 * C, 28);
+ * // stride 2, 3×3: all three tap rows (x rows W·C floats apart, accumulator triples 3C apart) per output row
+ * k?.k(x, 4 * C, 8 * C, 8 * W * C, 8 * C, dy, 4 * OW * C, acc, 4 * C, 4 * C, 13 * 4 * C, 13, 3, 4 * W * C, 12 * C);
  * ```
  */
 import { leb, name, section } from './simdMadd.js';
