@@ -3,6 +3,7 @@
 // Run (from the repository root):   npm run bench:kernels      (= npm run build && node bench/wasmKernels.mjs)
 // Options: --quick (fewer repetitions), --no-torch (skip PyTorch), --no-kernels (skip the kernel table),
 //          --kernels-only (only the kernel table), --cases=dw,conv3 (only the kernel rows whose name contains one of these).
+//          --readback (kernel rows time call + dataSync of the output, the pre-2026-11 method).
 //
 // Prints best-of-N times (the machine is shared and noisy: compare ratios within one run, not across runs):
 //  (a) per kernel: wasm ms and GFLOP/s with phasewise's kernels, the wasm backend's own matMul GFLOP/s

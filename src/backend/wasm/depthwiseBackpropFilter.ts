@@ -5,7 +5,8 @@
  * `dW[kh, kw, c, m] = Σ_{n, oh, ow} x[n, oh*sh + kh*dh - padTop, ow*sw + kw*dw - padLeft, c] · dy[n, oh, ow, c*M + m]`.
  *
  * `C·M` a multiple of 4 and `M ∈ {1, 2, 4}` (the common case): the wasm SIMD path of depthwiseInPlace.ts
- * (x read in place); other `M` with `C·M` a multiple of 4: depthwiseFilterSimd.ts (padded copy). Otherwise every filter entry is a dot product over output positions, so x and dy are laid out channel-major
+ * (x read in place; with `M = 1`, simdFilterRows.ts's kernels: stride 1 register-accumulating rows,
+ * strided all tap rows per call so x streams in address order); other `M` with `C·M` a multiple of 4: depthwiseFilterSimd.ts (padded copy). Otherwise every filter entry is a dot product over output positions, so x and dy are laid out channel-major
  * on the phase grid of phasePlanes.ts (x as phase planes; dy on the same grid, 0 at grid padding):
  * `dW[kh, kw, c, m] = Σ_q planes[tapOffset(kh, kw, c) + q] · dyg[(c·M + m)·Q + q]`, contiguous in `q`
  * for every tap, computed three taps at a time against one load of `dy` (accumulating in float64).
@@ -27,6 +28,7 @@ import type { PhaseGrid } from './phasePlanes.js';
 import { depthwiseFilterSimd, simdApplies } from './depthwiseFilterSimd.js';
 import { depthwiseFilterInPlace, inPlaceApplies } from './depthwiseInPlace.js';
 import { depthwiseKernels } from './simdDepthwise.js';
+import { filterRowKernels } from './simdFilterRows.js';
 import { simdMadd } from './simdMadd.js';
 import { f32 } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo } from './wasmHeap.js';
@@ -35,6 +37,13 @@ const KERNEL = 'DepthwiseConv2dNativeBackpropFilter';
 
 /** Tuning: floats of the per-group scratch (x's phase planes + dy on the grid); at least one image. */
 export const depthwiseFilterChunking = { floats: 1 << 21 };
+
+/**
+ * Tuning: `M = 1` on the in-place path uses simdFilterRows.ts's kernels — stride 1 `maddr`
+ * (accumulators in registers along a row; 81 % → 96 % of matMul on 64×28²×32), strided `maddk`
+ * (madd1's loop body, all tap rows per call; ~40 % → ~50 % on 64×28²×64 stride 2).
+ */
+export const depthwiseFilterTuning = { rows: true };
 
 /** `dyg[cm·Q + q] = dy[n0 + n, i, j, cm]` for grid position `q = (n·Hg + i)·Wg + j` inside the output, else 0. */
 function fillDyGrid(dy: Float32Array, g: ConvGeometry, grid: PhaseGrid, n0: number, dyg: Float32Array): void {
@@ -88,7 +97,11 @@ function accumulateTaps(g: ConvGeometry, grid: PhaseGrid, planes: Float32Array, 
 function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
   const { backend, x, dy, filterShape, g } = filterGradArgs(KERNEL, args, true);
   const inPlace = inPlaceApplies(g, false) ? depthwiseKernels(backend) : undefined;
-  if (inPlace) return depthwiseFilterInPlace(backend, g, x, dy, inPlace.madd[g.outChannels / g.inChannels], filterShape);
+  const M = g.outChannels / g.inChannels;
+  const stride1 = g.strideHeight === 1 && g.strideWidth === 1;
+  const rows = inPlace && M === 1 && depthwiseFilterTuning.rows ? filterRowKernels(backend) : undefined;
+  if (inPlace && rows && stride1) return depthwiseFilterInPlace(backend, g, x, dy, rows[g.outChannels % 8 === 0 ? 2 : 1], filterShape);
+  if (inPlace) return depthwiseFilterInPlace(backend, g, x, dy, inPlace.madd[M], filterShape, rows?.k);
   const madd = simdApplies(g) ? simdMadd(backend) : undefined;
   if (madd) return depthwiseFilterSimd(backend, g, x, dy, madd, filterShape);
   const acc = new Float64Array(g.filterHeight * g.filterWidth * g.outChannels);

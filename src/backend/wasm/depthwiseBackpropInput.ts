@@ -24,13 +24,18 @@ import { inputGradArgs } from './gradArgs.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { simdApplies } from './depthwiseFilterSimd.js';
 import { depthwiseInputSimd } from './depthwiseInputSimd.js';
+import { depthwiseInputGather, gatherApplies } from './depthwiseGather.js';
 import { depthwiseInputInPlace, inPlaceApplies } from './depthwiseInPlace.js';
+import { gatherKernels } from './simdGather.js';
 import { depthwiseKernels } from './simdDepthwise.js';
 import { simdKernels } from './simdMadd.js';
 import { disposeInfo, f32, stockKernel } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
+
+/** Tuning: use the gather of depthwiseGather.ts for strided cases it applies to (else the in-place scatter). */
+export const depthwiseInputTuning = { gather: true };
 
 /** Stride-1 input gradient by the wasm depthwise conv, or undefined when a flipped pad is negative. */
 function viaForwardDepthwise(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, inShape: number[]): TensorInfo | undefined {
@@ -79,6 +84,8 @@ function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
   const { dilationHeight: DH, dilationWidth: DW, padTop, padLeft } = g;
   // strided: the wasm SIMD scatter (stride 1 below is as fast through XNNPACK's depthwise conv)
   const strided = g.strideHeight > 1 || g.strideWidth > 1;
+  const gather = strided && depthwiseInputTuning.gather && gatherApplies(g) ? gatherKernels(backend) : undefined;
+  if (gather) return depthwiseInputGather(backend, g, dy, filter, gather, inShape);
   const inPlace = (strided || CM > C) && inPlaceApplies(g, true) ? depthwiseKernels(backend) : undefined;
   if (inPlace) return depthwiseInputInPlace(backend, g, dy, filter, inPlace.maxpy[CM / C], inShape);
   const simd = strided && simdApplies(g) ? simdKernels(backend) : undefined;

@@ -4,8 +4,8 @@
  * Formula: `dW[kh, kw, :, :] = A_(kh,kw) · dyg`, where `dyg [Q, cout]` is dy laid on the phase grid
  * of phasePlanes.ts (0 at grid padding) and `A_(kh,kw) [cin, Q]` is the `[cin, Q]` block of the
  * channel-major phase planes that starts at `tapOffset(kh, kw, 0)`: row `ci` of that block is
- * `planes[tapOffset(kh, kw, ci) + q] = x[n, oh·sh + kh·dh - padTop, ow·sw + kw·dw - padLeft, ci]`,
- * so each `A` is a zero-copy view (aliasOf) of the planes. (Reads that run past a channel's plane
+ * `planes[tapOffset(kh, kw, ci) + q] = x[n, oh·sh + kh·dh - padTop, ow·sw + kw·dw - padLeft, ci]`
+ * (rows are the plane stride `S ≥ Q` long; dyg has `S` rows, 0 past `Q`), so each `A` is a zero-copy view (aliasOf) of the planes. (Reads that run past a channel's plane
  * into the next one only meet grid padding, where dyg is 0.) The wasm matmul packs its right-hand
  * operand once per tensor, so `dyg` is packed once and reused by all `fh·fw` products. Images are
  * processed in groups of at most `maxPositions` grid positions (the packed dyg stays in cache).
@@ -46,12 +46,12 @@ export function tapProductsFilterGradient(backend: WasmBackend, g: ConvGeometry,
   for (let n0 = 0; n0 < g.batch; n0 += images) {
     const grid = phaseGrid(g, Math.min(images, g.batch - n0));
     const planes = backend.makeOutput([grid.planeFloats], 'float32');
-    const dyg = backend.makeOutput([grid.Q, CO], 'float32');
+    const dyg = backend.makeOutput([grid.stride, CO], 'float32'); // rows past Q (plane-stride gap) stay 0
     fillPhasePlanes(f32(backend, x), g, grid, f32(backend, planes), n0);
     fillDyGrid(f32(backend, dy), g, grid.Hg, grid.Wg, grid.images, n0, f32(backend, dyg));
     for (let kh = 0; kh < FH; kh++) {
       for (let kw = 0; kw < FW; kw++) {
-        const a = aliasOf(backend, planes, tapOffset(g, grid, kh, kw, 0), [C, grid.Q]);
+        const a = aliasOf(backend, planes, tapOffset(g, grid, kh, kw, 0), [C, grid.stride]);
         let part: TensorInfo;
         try {
           part = matMul(backend, batchMatMul, a, dyg);
