@@ -1,6 +1,6 @@
 // A/B of the strided depthwise gradient paths: `node bench/depthwiseAB.mjs [h,c,M,stride] [reps]` (after npm run build).
 // Times, interleaved in one process (best of `reps`, pair order alternating), the default path, the previous path (tuning
-// flag off: depthwiseInputTuning.gather / depthwiseFilterTuning.rows) and the wasm matMul of the
+// flag off: depthwiseInputTuning.gather / depthwiseFilterTuning.generated) and the wasm matMul of the
 // same flops ([9, P]·[P, c·M], as in kernelRows.mjs), on a 64-image batch, 3×3 'same'. Timing is
 // the synchronous wasm call (no readback of the output). Never used by tests.
 import { loadavg } from 'node:os';
@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { initBackend } from '../dist/index.js';
 import { depthwiseInputTuning } from '../dist/backend/wasm/depthwiseBackpropInput.js';
 import { depthwiseFilterTuning } from '../dist/backend/wasm/depthwiseBackpropFilter.js';
+import { genTuning } from '../dist/backend/wasm/depthwiseFilterGen.js';
 
 process.env.PHASEWISE_QUIET = '1';
 await initBackend('wasm');
@@ -26,8 +27,9 @@ const filter = () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter'
 const input = () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, { ...attrs, inputShape: xShape });
 const runs = {
   matMul: () => tf.matMul(a, b),
-  'filter (default)': () => { depthwiseFilterTuning.rows = true; return filter(); },
-  'filter (previous)': () => { depthwiseFilterTuning.rows = false; return filter(); },
+  'filter (default)': () => { depthwiseFilterTuning.generated = true; return filter(); },
+  'filter (previous)': () => { depthwiseFilterTuning.generated = false; return filter(); },
+  ...(process.env.NOTOUCH ? { 'filter (no touch)': () => { depthwiseFilterTuning.generated = true; genTuning.touch = false; const o = filter(); genTuning.touch = true; return o; } } : {}),
   'input (default)': () => { depthwiseInputTuning.gather = true; return input(); },
   'input (previous)': () => { depthwiseInputTuning.gather = false; return input(); },
 };
@@ -35,7 +37,7 @@ const best = Object.fromEntries(Object.keys(runs).map((k) => [k, Infinity]));
 const names = Object.keys(runs);
 for (let i = 0; i <= reps; i++) {
   // every other round swaps each default / previous pair, so neither always runs first
-  const order = i % 2 ? [0, 2, 1, 4, 3] : [0, 1, 2, 3, 4];
+  const order = (i % 2 ? [0, 2, 1, 4, 3, 5] : [0, 1, 2, 3, 4, 5]).filter((j) => j < names.length);
   for (const k of order.map((j) => names[j])) {
     const f = runs[k];
     const t0 = performance.now();
@@ -45,7 +47,7 @@ for (let i = 0; i <= reps; i++) {
     if (i > 0) best[k] = Math.min(best[k], ms);
   }
 }
-depthwiseFilterTuning.rows = true;
+depthwiseFilterTuning.generated = true;
 depthwiseInputTuning.gather = true;
 console.log(`depthwise ${xShape.join('×')} ×${M} stride ${s}, best of ${reps}, load ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
 for (const [k, ms] of Object.entries(best)) {

@@ -29,6 +29,7 @@ import { depthwiseFilterSimd, simdApplies } from './depthwiseFilterSimd.js';
 import { depthwiseFilterInPlace, inPlaceApplies } from './depthwiseInPlace.js';
 import { depthwiseKernels } from './simdDepthwise.js';
 import { filterRowKernels } from './simdFilterRows.js';
+import { depthwiseFilterGenerated, genSweepApplies } from './depthwiseFilterGenSweep.js';
 import { simdMadd } from './simdMadd.js';
 import { f32 } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo } from './wasmHeap.js';
@@ -43,7 +44,7 @@ export const depthwiseFilterChunking = { floats: 1 << 21 };
  * (accumulators in registers along a row; 81 % → 96 % of matMul on 64×28²×32), strided `maddk`
  * (madd1's loop body, all tap rows per call; ~40 % → ~50 % on 64×28²×64 stride 2).
  */
-export const depthwiseFilterTuning = { rows: true };
+export const depthwiseFilterTuning = { rows: true, generated: true };
 
 /** `dyg[cm·Q + q] = dy[n0 + n, i, j, cm]` for grid position `q = (n·Hg + i)·Wg + j` inside the output, else 0. */
 function fillDyGrid(dy: Float32Array, g: ConvGeometry, grid: PhaseGrid, n0: number, dyg: Float32Array): void {
@@ -101,6 +102,9 @@ function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
   const stride1 = g.strideHeight === 1 && g.strideWidth === 1;
   const rows = inPlace && M === 1 && depthwiseFilterTuning.rows ? filterRowKernels(backend) : undefined;
   if (inPlace && rows && stride1) return depthwiseFilterInPlace(backend, g, x, dy, rows[g.outChannels % 8 === 0 ? 2 : 1], filterShape);
+  const gen = rows && !stride1 && depthwiseFilterTuning.generated && genSweepApplies(g);
+  const generated = gen ? depthwiseFilterGenerated(backend, g, x, dy, filterShape) : undefined;
+  if (generated) return generated;
   if (inPlace) return depthwiseFilterInPlace(backend, g, x, dy, inPlace.madd[M], filterShape, rows?.k);
   const madd = simdApplies(g) ? simdMadd(backend) : undefined;
   if (madd) return depthwiseFilterSimd(backend, g, x, dy, madd, filterShape);

@@ -1,0 +1,88 @@
+/**
+ * Depthwise filter gradient (`M = 1`, at most 9 taps) with per-geometry generated kernels
+ * (depthwiseFilterGen.ts), reading x and dy in place and accumulating straight into the output.
+ *
+ * Formula (filter `[fh, fw, C, 1]`, `ih = oh·sh + kh·dh - padTop`, `iw = ow·sw + kw·dw - padLeft`):
+ * `dW[kh, kw, c, 0] = Σ_{n, oh, ow} x[n, ih, iw, c] · dy[n, oh, ow, c]` over in-range `(ih, iw)`.
+ *
+ * The output rows split into ranges where the set of in-range `kh` is constant (breakpoints at each
+ * `kh`'s valid range), the columns likewise for `kw`; each (row range × column range) rectangle has
+ * one tap set (a product of `kh`s and `kw`s) and is one call of the kernel generated for it, per image
+ * (a 3×3 'same' stride-2 layer: the interior, the last row, the last column, the corner).
+ *
+ * @example
+ * ```ts
+ * const dW = depthwiseFilterGenerated(backend, g, x, dy, [3, 3, 64, 1]); // undefined: use another path
+ * ```
+ */
+import type { ConvGeometry } from './convGeometry.js';
+import { generatedFilterKernel } from './depthwiseFilterGen.js';
+import type { GenKernel } from './depthwiseFilterGen.js';
+import { validRange } from './depthwiseInPlace.js';
+import { f32 } from './wasmHeap.js';
+import type { TensorInfo, WasmBackend } from './wasmHeap.js';
+
+/** Whether this path applies: `M = 1`, `C` a multiple of 4, 1 to 9 taps, some output. */
+export function genSweepApplies(g: ConvGeometry): boolean {
+  const taps = g.filterHeight * g.filterWidth;
+  return g.outChannels === g.inChannels && g.inChannels % 4 === 0 && taps >= 1 && taps <= 9 && g.batch * g.outHeight * g.outWidth > 0;
+}
+
+/** Ranges `[lo, hi)` of `0..n` on which the set of valid filter indices `k` is constant, with that set. */
+export function tapRanges(n: number, s: number, d: number, pad: number, size: number, K: number): { lo: number; hi: number; ks: number[] }[] {
+  const valid = Array.from({ length: K }, (_, k) => validRange(n, s, k * d - pad, size));
+  const cuts = [...new Set([0, n, ...valid.flat()])].filter((v) => v >= 0 && v <= n).sort((a, b) => a - b);
+  const out: { lo: number; hi: number; ks: number[] }[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const [lo, hi] = [cuts[i], cuts[i + 1]];
+    const ks = valid.flatMap(([a, b], k) => (a <= lo && hi <= b ? [k] : []));
+    if (ks.length) out.push({ lo, hi, ks });
+  }
+  return out;
+}
+
+interface Call {
+  k: GenKernel;
+  /** Byte offsets of the first tap's x and of dy from the image's start, and the rows. */
+  x: number;
+  d: number;
+  rows: number;
+}
+
+/** The calls per image (kernels compiled or taken from the cache), or undefined if a kernel is unavailable. */
+function plan(backend: WasmBackend, g: ConvGeometry): Call[] | undefined {
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW } = g;
+  const { strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW, padTop, padLeft } = g;
+  const cb = 4 * C;
+  const calls: Call[] = [];
+  for (const r of tapRanges(OH, SH, DH, padTop, H, FH)) {
+    for (const q of tapRanges(OW, SW, DW, padLeft, W, FW)) {
+      const [kh0, kw0] = [r.ks[0], q.ks[0]];
+      const taps = r.ks.flatMap((kh) => q.ks.map((kw) => [kh, kw]));
+      const k = generatedFilterKernel(backend, {
+        cb, n: q.hi - q.lo, xstep: SW * cb, xs: SH * W * cb, ds: OW * cb,
+        xoff: taps.map(([kh, kw]) => ((kh - kh0) * DH * W + (kw - kw0) * DW) * cb),
+        aoff: taps.map(([kh, kw]) => (kh * FW + kw) * cb),
+      });
+      if (!k) return undefined;
+      calls.push({ k, x: ((r.lo * SH + kh0 * DH - padTop) * W + q.lo * SW + kw0 * DW - padLeft) * cb, d: (r.lo * OW + q.lo) * cb, rows: r.hi - r.lo });
+    }
+  }
+  return calls;
+}
+
+/** The filter gradient `[fh, fw, C, 1]` (a new tensor), or undefined when a kernel is unavailable. Requires {@link genSweepApplies}. */
+export function depthwiseFilterGenerated(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo, filterShape: number[]): TensorInfo | undefined {
+  const calls = plan(backend, g);
+  if (!calls) return undefined;
+  const out = backend.makeOutput(filterShape, 'float32');
+  f32(backend, out).fill(0);
+  const ptr = (t: TensorInfo) => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
+  const [px, pd, acc] = [ptr(x), ptr(dy), ptr(out)];
+  const xImage = 4 * g.inHeight * g.inWidth * g.inChannels;
+  const dImage = 4 * g.outHeight * g.outWidth * g.outChannels;
+  for (let n = 0; n < g.batch; n++) {
+    for (const c of calls) c.k(px + n * xImage + c.x, pd + n * dImage + c.d, acc, c.rows);
+  }
+  return out;
+}
