@@ -25,7 +25,7 @@
  * ```
  */
 import { leb, name, section } from './simdMadd.js';
-import type { WebAssemblyApi } from './simdMadd.js';
+import { heapMemory, instantiateOnHeap } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
 /** The geometry a kernel is generated for (all in bytes but `n`). */
@@ -143,19 +143,14 @@ const caches = new WeakMap<object, Map<string, GenKernel | null>>();
 
 /** The kernel for `spec` bound to the backend's memory (compiled once per geometry); undefined without wasm SIMD. */
 export function generatedFilterKernel(backend: WasmBackend, spec: GenSpec): GenKernel | undefined {
-  const wa = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  const memory = (backend as unknown as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
-  if (!wa || !(memory instanceof wa.Memory) || !genApplies(spec)) return undefined;
-  let cache = caches.get(memory);
-  if (!cache) caches.set(memory, (cache = new Map()));
+  const heap = heapMemory(backend);
+  if (!heap || !genApplies(spec)) return undefined;
+  let cache = caches.get(heap.memory);
+  if (!cache) caches.set(heap.memory, (cache = new Map()));
   const key = JSON.stringify([spec.cb, spec.n, spec.xstep, spec.xs, spec.ds, spec.xoff, spec.aoff, genTuning.unroll, genTuning.touch]);
   let k = cache.get(key);
   if (k === undefined) {
-    try {
-      k = new wa.Instance(new wa.Module(genModule(spec)), { env: { memory } }).exports.k as GenKernel;
-    } catch {
-      k = null;
-    }
+    k = (instantiateOnHeap(heap, genModule(spec))?.k as GenKernel | undefined) ?? null;
     if (cache.size >= genTuning.cacheSize) cache.clear();
     cache.set(key, k);
   }

@@ -15,8 +15,9 @@
  * k?.madd[2](x, 4 * C, 8 * C, 4 * W * C, 4 * C, dy, 8 * W * C, acc, 8 * C, 8 * C, 8 * W * C, H);
  * ```
  */
+import { boundKernels } from './heapModule.js';
 import { leb, name, section } from './simdMadd.js';
-import type { Madd, WebAssemblyApi } from './simdMadd.js';
+import type { Madd } from './simdMadd.js';
 import type { WasmBackend } from './wasmHeap.js';
 
 const get = (i: number) => [0x20, i];
@@ -102,18 +103,8 @@ const instances = new WeakMap<object, DepthwiseKernels | null>();
 
 /** The kernels bound to the backend's memory, or undefined without wasm SIMD support. */
 export function depthwiseKernels(backend: WasmBackend): DepthwiseKernels | undefined {
-  const wa = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  const memory = (backend as unknown as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
-  if (!wa || !(memory instanceof wa.Memory)) return undefined;
-  let kernels = instances.get(memory);
-  if (kernels === undefined) {
-    try {
-      const e = new wa.Instance(new wa.Module(DEPTHWISE_WASM), { env: { memory } }).exports as Record<string, Madd>;
-      kernels = { madd: { 1: e.madd1, 2: e.madd2, 4: e.madd4 }, maxpy: { 1: e.maxpy1, 2: e.maxpy2 } };
-    } catch {
-      kernels = null;
-    }
-    instances.set(memory, kernels);
-  }
-  return kernels ?? undefined;
+  return boundKernels(backend, instances, DEPTHWISE_WASM, (exports) => {
+    const e = exports as Record<string, Madd>;
+    return { madd: { 1: e.madd1, 2: e.madd2, 4: e.madd4 }, maxpy: { 1: e.maxpy1, 2: e.maxpy2 } };
+  });
 }

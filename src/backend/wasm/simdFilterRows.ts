@@ -22,8 +22,9 @@
  * k?.k(x, 4 * C, 8 * C, 8 * W * C, 8 * C, dy, 4 * OW * C, acc, 4 * C, 4 * C, 13 * 4 * C, 13, 3, 4 * W * C, 12 * C);
  * ```
  */
+import { boundKernels } from './heapModule.js';
 import { leb, name, section } from './simdMadd.js';
-import type { Madd, WebAssemblyApi } from './simdMadd.js';
+import type { Madd } from './simdMadd.js';
 import type { WasmBackend } from './wasmHeap.js';
 
 const get = (i: number) => [0x20, i];
@@ -121,18 +122,8 @@ const instances = new WeakMap<object, FilterRowKernels | null>();
 
 /** The `M = 1` kernels by channel groups per step `U` (1; 2 needs `cb` a multiple of 32), bound to the backend's memory; undefined without wasm SIMD. */
 export function filterRowKernels(backend: WasmBackend): FilterRowKernels | undefined {
-  const wa = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  const memory = (backend as unknown as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
-  if (!wa || !(memory instanceof wa.Memory)) return undefined;
-  let kernels = instances.get(memory);
-  if (kernels === undefined) {
-    try {
-      const e = new wa.Instance(new wa.Module(FILTER_ROWS_WASM), { env: { memory } }).exports as Record<string, Madd & MaddK>;
-      kernels = { 1: e.maddr1, 2: e.maddr2, k: e.maddk };
-    } catch {
-      kernels = null;
-    }
-    instances.set(memory, kernels);
-  }
-  return kernels ?? undefined;
+  return boundKernels(backend, instances, FILTER_ROWS_WASM, (exports) => {
+    const e = exports as Record<string, Madd & MaddK>;
+    return { 1: e.maddr1, 2: e.maddr2, k: e.maddk };
+  });
 }

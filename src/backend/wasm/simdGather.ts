@@ -18,8 +18,8 @@
  * k?.[11][1](dx, 8 * C, 8 * W * C, dy, 4 * C, 4 * OW * C, tab, 4 * C, 14, 1);
  * ```
  */
+import { boundKernels } from './heapModule.js';
 import { leb, name, section } from './simdMadd.js';
-import type { WebAssemblyApi } from './simdMadd.js';
 import type { WasmBackend } from './wasmHeap.js';
 
 /** A gather kernel (see the module comment). */
@@ -102,24 +102,15 @@ const instances = new WeakMap<object, GatherKernels | null>();
 
 /** The gather kernels bound to the backend's memory, or undefined without wasm SIMD support. */
 export function gatherKernels(backend: WasmBackend): GatherKernels | undefined {
-  const wa = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  const memory = (backend as unknown as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
-  if (!wa || !(memory instanceof wa.Memory)) return undefined;
-  let kernels = instances.get(memory);
-  if (kernels === undefined) {
-    try {
-      const e = new wa.Instance(new wa.Module(GATHER_WASM), { env: { memory } }).exports as Record<string, Gather>;
-      kernels = {};
-      for (const U of [1, 4]) {
-        for (const M of [1, 2]) {
-          kernels[U * 10 + M] = {};
-          for (let T = 1; T <= MAX_TAPS; T++) kernels[U * 10 + M][T] = e[`g${U}_${M}_${T}`];
-        }
+  return boundKernels(backend, instances, GATHER_WASM, (exports) => {
+    const e = exports as Record<string, Gather>;
+    const kernels: GatherKernels = {};
+    for (const U of [1, 4]) {
+      for (const M of [1, 2]) {
+        kernels[U * 10 + M] = {};
+        for (let T = 1; T <= MAX_TAPS; T++) kernels[U * 10 + M][T] = e[`g${U}_${M}_${T}`];
       }
-    } catch {
-      kernels = null;
     }
-    instances.set(memory, kernels);
-  }
-  return kernels ?? undefined;
+    return kernels;
+  });
 }

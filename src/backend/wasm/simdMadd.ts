@@ -18,6 +18,7 @@
  * madd?.(x, 4 * C, 8 * C, 4 * (W + 2) * C, 4 * C, dy, 4 * W * C, acc, 4 * C, 4 * C, 4 * W * C, H);
  * ```
  */
+import { boundKernels } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
 /** The exported kernel: byte addresses and strides into the tfjs wasm heap. */
@@ -98,12 +99,6 @@ export const MADD_WASM = new Uint8Array([
   ...section(10, [0x03, ...[MADD_BODY, MAXPY_BODY, MADDS_BODY].flatMap((b) => [...leb(b.length), ...b])]),
 ]);
 
-/** The part of the global `WebAssembly` API used here (the build's lib has no WebAssembly types). */
-export interface WebAssemblyApi {
-  Memory: abstract new (...args: never[]) => object;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
 
 /** Both kernels, bound to one wasm memory. */
 export interface SimdKernels {
@@ -118,20 +113,7 @@ const instances = new WeakMap<object, SimdKernels | null>();
 
 /** The SIMD kernels bound to the backend's memory, or undefined without wasm SIMD support. */
 export function simdKernels(backend: WasmBackend): SimdKernels | undefined {
-  const wa = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  const memory = (backend as unknown as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
-  if (!wa || !(memory instanceof wa.Memory)) return undefined;
-  let kernels = instances.get(memory);
-  if (kernels === undefined) {
-    try {
-      const { exports } = new wa.Instance(new wa.Module(MADD_WASM), { env: { memory } });
-      kernels = { madd: exports.madd as Madd, maxpy: exports.maxpy as Madd, madds: exports.madds as Madd };
-    } catch {
-      kernels = null;
-    }
-    instances.set(memory, kernels);
-  }
-  return kernels ?? undefined;
+  return boundKernels(backend, instances, MADD_WASM, (e) => ({ madd: e.madd as Madd, maxpy: e.maxpy as Madd, madds: e.madds as Madd }));
 }
 
 /** The `madd` kernel bound to the backend's memory, or undefined without wasm SIMD support. */

@@ -1,0 +1,48 @@
+/**
+ * Running hand-assembled wasm modules on the tfjs wasm backend's own memory: the kernels read and
+ * write tensors in place (no copies), and are instantiated once per memory.
+ *
+ * @example
+ * ```ts
+ * const cache = new WeakMap<object, { madd: Madd } | null>();
+ * const k = boundKernels(backend, cache, MADD_WASM, (e) => ({ madd: e.madd as Madd })); // undefined without wasm SIMD
+ * ```
+ */
+import type { WasmBackend } from './wasmHeap.js';
+
+/** The part of the global `WebAssembly` API used here (the build's lib has no WebAssembly types). */
+export interface WebAssemblyApi {
+  Memory: abstract new (...args: never[]) => object;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+/** The global WebAssembly API and the backend's wasm memory, or undefined when either is missing. */
+export function heapMemory(backend: WasmBackend): { wa: WebAssemblyApi; memory: object } | undefined {
+  const wa = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+  const memory = (backend as unknown as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
+  if (!wa || !(memory instanceof wa.Memory)) return undefined;
+  return { wa, memory };
+}
+
+/** Instantiate `bytes` importing `env.memory`; its exports, or null when the engine rejects it (no SIMD). */
+export function instantiateOnHeap(heap: { wa: WebAssemblyApi; memory: object }, bytes: Uint8Array): Record<string, unknown> | null {
+  try {
+    return new heap.wa.Instance(new heap.wa.Module(bytes), { env: { memory: heap.memory } }).exports;
+  } catch {
+    return null;
+  }
+}
+
+/** Kernels bound to the backend's memory, built by `bind` once per memory; undefined without wasm SIMD. */
+export function boundKernels<K>(backend: WasmBackend, cache: WeakMap<object, K | null>, bytes: Uint8Array, bind: (exports: Record<string, unknown>) => K): K | undefined {
+  const heap = heapMemory(backend);
+  if (!heap) return undefined;
+  let kernels = cache.get(heap.memory);
+  if (kernels === undefined) {
+    const e = instantiateOnHeap(heap, bytes);
+    kernels = e ? bind(e) : null;
+    cache.set(heap.memory, kernels);
+  }
+  return kernels ?? undefined;
+}
