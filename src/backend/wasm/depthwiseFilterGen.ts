@@ -24,7 +24,7 @@
  * generatedFilterKernel(backend, spec)?.(xAddr, dyAddr, accAddr, 13);
  * ```
  */
-import { leb, name, section } from './simdMadd.js';
+import { leb, sleb, section, name, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE } from './wasmOps.js';
 import { heapMemory, instantiateOnHeap } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -50,31 +50,8 @@ export type GenKernel = (x: number, d: number, acc: number, rows: number) => voi
 /** Tuning: unroll a row's positions when `n·T` is at most this (0: never — unrolled was slower, 1.37 vs 0.75 ms on 64×28²×64 s2); modules cached per memory. */
 export const genTuning = { unroll: 0, cacheSize: 64, touch: true };
 
-/** Signed LEB128 (for `i32.const`). */
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
-    out.push(b | 0x80);
-  }
-}
 
-const get = (i: number) => [0x20, i];
-const set = (i: number) => [0x21, i];
-const tee = (i: number) => [0x22, i];
 const CONST = (v: number) => [0x41, ...sleb(v)];
-const ADD = 0x6a;
-const SUB = 0x6b;
-const LT_U = 0x49;
-const LOAD = (off: number) => [0xfd, 0x00, 0x00, ...leb(off)];
-const STORE = (off: number) => [0xfd, 0x0b, 0x00, ...leb(off)];
-const MUL4 = [0xfd, 0xe6, 0x01];
-const ADD4 = [0xfd, 0xe4, 0x01];
-const LOOP = [0x03, 0x40];
-const END = 0x0b;
-const BR_IF0 = [0x0d, 0x00];
 
 // params x0 d1 acc2 rows3; i32 locals c4 xp5 dp6 ap7 j8; v128 dv9, accumulators 10 + t
 /** Read one word per 64-byte line of `[base + from, base + to)` (`base` in local `b`): the loads are independent, so the lines arrive in parallel. */

@@ -15,28 +15,12 @@
  * k?.madd[2](x, 4 * C, 8 * C, 4 * W * C, 4 * C, dy, 8 * W * C, acc, 8 * C, 8 * C, 8 * W * C, H);
  * ```
  */
+import { leb, section, name, get, set, tee, ADD, LT_U, SHR_U, MUL4, ADD4, LOOP, END, BR_IF0, SPLAT32, SPLAT64, LOAD, STORE } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
-import { leb, name, section } from './simdMadd.js';
 import type { Madd } from './simdMadd.js';
 import type { WasmBackend } from './wasmHeap.js';
 
-const get = (i: number) => [0x20, i];
-const set = (i: number) => [0x21, i];
-const tee = (i: number) => [0x22, i];
-const ADD = 0x6a;
-const LT_U = 0x49;
-const SHR_U = 0x76;
-const LOAD = [0xfd, 0x00, 0x00, 0x00]; // v128.load
-const LOAD16 = [0xfd, 0x00, 0x00, 0x10]; // v128.load offset=16
-const STORE = [0xfd, 0x0b, 0x00, 0x00];
-const SPLAT32 = [0xfd, 0x09, 0x00, 0x00]; // v128.load32_splat
-const SPLAT64 = [0xfd, 0x0a, 0x00, 0x00]; // v128.load64_splat
 const shuffle = (lanes: number[]) => [0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
-const MUL4 = [0xfd, 0xe6, 0x01];
-const ADD4 = [0xfd, 0xe4, 0x01];
-const LOOP = [0x03, 0x40];
-const END = 0x0b;
-const BR_IF0 = [0x0d, 0x00];
 // params: x0 o1 o2 xs3 xstep4 d5 ds6 acc7 as8 cb9 nb10 rows11; locals c12 r13 j14 xr15 dr16 jx17 (i32), dv18 (v128),
 // dq19 X0_20 X1_21 X2_22 A1_23 A2_24 addr25 cx26 (i32), extras 27.. (v128). Addresses are hoisted: per call
 // A_t = acc + t·as; per position dq = dr + j, X_t = xr + jx + o_t; per channel group cx = c >> sh (x's byte offset).
@@ -51,7 +35,7 @@ const loops = (extraV128: number, sh: number, inner: number[], cstep: number) =>
   ...LOOP, ...get(16), ...get(14), ADD, ...set(19), //  positions
   ...get(15), ...get(17), ADD, ...tee(20), ...get(1), ADD, ...set(21), ...get(20), ...get(2), ADD, ...set(22),
   0x41, 0x00, ...set(12),
-  ...LOOP, ...get(19), ...get(12), ADD, ...LOAD, ...set(18), //  channel groups
+  ...LOOP, ...get(19), ...get(12), ADD, ...LOAD(), ...set(18), //  channel groups
   ...get(12), ...(sh ? [0x41, sh, SHR_U] : []), ...set(26),
   ...inner,
   ...get(12), 0x41, cstep, ADD, ...tee(12), ...get(9), LT_U, ...BR_IF0, END, // while (c += cstep) < cb
@@ -65,20 +49,20 @@ const TAPS = [0, 1, 2];
 const xAt = (t: number) => [...get(X(t)), ...get(26), ADD];
 const wAt = (t: number) => [...get(A(t)), ...get(12), ADD];
 /** x's 4 lanes for multiplier M: 4 channels; 2 channels each twice; 1 channel 4 times. */
-const XLOAD: Record<number, number[]> = { 1: LOAD, 2: [...SPLAT64, ...get(18), ...shuffle([0, 0, 1, 1])], 4: SPLAT32 };
+const XLOAD: Record<number, number[]> = { 1: LOAD(), 2: [...SPLAT64, ...get(18), ...shuffle([0, 0, 1, 1])], 4: SPLAT32 };
 const SH: Record<number, number> = { 1: 0, 2: 1, 4: 2 };
 const maddBody = (M: number) => loops(0, SH[M], TAPS.flatMap((t) =>
-  [...wAt(t), ...tee(25), ...get(25), ...LOAD, ...xAt(t), ...XLOAD[M], ...get(18), ...MUL4, ...ADD4, ...STORE]), 16);
+  [...wAt(t), ...tee(25), ...get(25), ...LOAD(), ...xAt(t), ...XLOAD[M], ...get(18), ...MUL4, ...ADD4, ...STORE()]), 16);
 const maxpy1 = loops(0, 0, TAPS.flatMap((t) =>
-  [...xAt(t), ...tee(25), ...get(25), ...LOAD, ...get(18), ...wAt(t), ...LOAD, ...MUL4, ...ADD4, ...STORE]), 16);
+  [...xAt(t), ...tee(25), ...get(25), ...LOAD(), ...get(18), ...wAt(t), ...LOAD(), ...MUL4, ...ADD4, ...STORE()]), 16);
 // maxpy2: 27 dv1 = d[dq + c + 16], 28 p, 29 q; x += even(p, q) + odd(p, q)
 const maxpy2 = loops(3, 1, [
-  ...get(19), ...get(12), ADD, ...LOAD16, ...set(27),
+  ...get(19), ...get(12), ADD, ...LOAD(16), ...set(27),
   ...TAPS.flatMap((t) => [
-    ...xAt(t), ...tee(25), ...get(25), ...LOAD,
-    ...get(18), ...wAt(t), ...LOAD, ...MUL4, ...set(28), ...get(27), ...wAt(t), ...LOAD16, ...MUL4, ...set(29),
+    ...xAt(t), ...tee(25), ...get(25), ...LOAD(),
+    ...get(18), ...wAt(t), ...LOAD(), ...MUL4, ...set(28), ...get(27), ...wAt(t), ...LOAD(16), ...MUL4, ...set(29),
     ...get(28), ...get(29), ...shuffle([0, 2, 4, 6]), ...get(28), ...get(29), ...shuffle([1, 3, 5, 7]), ...ADD4,
-    ...ADD4, ...STORE]),
+    ...ADD4, ...STORE()]),
 ], 32);
 
 const EXPORTS: [string, number[]][] = [['madd1', maddBody(1)], ['madd2', maddBody(2)], ['madd4', maddBody(4)], ['maxpy1', maxpy1], ['maxpy2', maxpy2]];

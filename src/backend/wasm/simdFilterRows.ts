@@ -22,24 +22,11 @@
  * k?.k(x, 4 * C, 8 * C, 8 * W * C, 8 * C, dy, 4 * OW * C, acc, 4 * C, 4 * C, 13 * 4 * C, 13, 3, 4 * W * C, 12 * C);
  * ```
  */
+import { leb, section, name, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
-import { leb, name, section } from './simdMadd.js';
 import type { Madd } from './simdMadd.js';
 import type { WasmBackend } from './wasmHeap.js';
 
-const get = (i: number) => [0x20, i];
-const set = (i: number) => [0x21, i];
-const tee = (i: number) => [0x22, i];
-const ADD = 0x6a;
-const SUB = 0x6b;
-const LT_U = 0x49;
-const LOAD = (off = 0) => [0xfd, 0x00, 0x00, ...leb(off)];
-const STORE = (off = 0) => [0xfd, 0x0b, 0x00, ...leb(off)];
-const MUL4 = [0xfd, 0xe6, 0x01];
-const ADD4 = [0xfd, 0xe4, 0x01];
-const LOOP = [0x03, 0x40];
-const END = 0x0b;
-const BR_IF0 = [0x0d, 0x00];
 
 // params x0 o1 o2 xs3 xstep4 d5 ds6 acc7 as8 cb9 nb10 rows11; i32 locals c12 r13 j14 xr15 dr16 xp17 dp18
 // A1_19 A2_20; v128 locals dv_u 21+u, acc(t, u) 21+U+3u+t (U channel groups per step: 16·U bytes of dy).

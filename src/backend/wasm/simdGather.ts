@@ -18,8 +18,8 @@
  * k?.[11][1](dx, 8 * C, 8 * W * C, dy, 4 * C, 4 * OW * C, tab, 4 * C, 14, 1);
  * ```
  */
+import { leb, sleb, section, name, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
-import { leb, name, section } from './simdMadd.js';
 import type { WasmBackend } from './wasmHeap.js';
 
 /** A gather kernel (see the module comment). */
@@ -28,23 +28,8 @@ export type Gather = (dx: number, xstep: number, xs: number, d: number, dstep: n
 /** The largest tap count with a kernel. */
 export const MAX_TAPS = 16;
 
-/** Signed LEB128 of a small non-negative `n` (< 8192), for i32.const. */
-const sleb = (n: number) => (n < 64 ? [n] : [(n & 0x7f) | 0x80, n >> 7]);
-const get = (i: number) => [0x20, i];
-const set = (i: number) => [0x21, i];
-const tee = (i: number) => [0x22, i];
-const ADD = 0x6a;
-const SUB = 0x6b;
-const LT_U = 0x49;
 const I32LOAD = (off: number) => [0x28, 0x02, ...leb(off)];
-const LOAD = (off: number) => [0xfd, 0x00, 0x00, ...leb(off)]; // v128.load offset=off
-const STORE = (off: number) => [0xfd, 0x0b, 0x00, ...leb(off)];
-const MUL4 = [0xfd, 0xe6, 0x01];
-const ADD4 = [0xfd, 0xe4, 0x01];
 const shuffle = (lanes: number[]) => [0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
-const LOOP = [0x03, 0x40];
-const END = 0x0b;
-const BR_IF0 = [0x0d, 0x00];
 
 // params: dx0 xstep1 xs2 d3 dstep4 ds5 tab6 cb7 n8 rows9; i32 locals c10 r11 j12 xr13 dr14 xp15 dp16 c2_17,
 // O_t 18+t (dy offset of tap t), A_t 18+T+t (its weights), D_t 18+2T+t (dp + O_t); v128 locals P, Q.

@@ -18,29 +18,18 @@
  * madd?.(x, 4 * C, 8 * C, 4 * (W + 2) * C, 4 * C, dy, 4 * W * C, acc, 4 * C, 4 * C, 4 * W * C, H);
  * ```
  */
+import { leb, section, name, get, set, tee, ADD, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, SPLAT32, LOAD, STORE } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
 /** The exported kernel: byte addresses and strides into the tfjs wasm heap. */
 export type Madd = (x: number, o1: number, o2: number, xs: number, xstep: number, d: number, ds: number, acc: number, as: number, cb: number, nb: number, rows: number) => void;
 
-const get = (i: number) => [0x20, i];
-const set = (i: number) => [0x21, i];
-const tee = (i: number) => [0x22, i];
-const ADD = 0x6a;
-const LT_U = 0x49;
-const LOAD = [0xfd, 0x00, 0x00, 0x00]; // v128.load align=0 offset=0
-const STORE = [0xfd, 0x0b, 0x00, 0x00]; // v128.store
-const MUL4 = [0xfd, 0xe6, 0x01]; // f32x4.mul
-const ADD4 = [0xfd, 0xe4, 0x01]; // f32x4.add
-const LOOP = [0x03, 0x40];
-const END = 0x0b;
-const BR_IF0 = [0x0d, 0x00];
 // params: x0 o1 o2 xs3 xstep4 d5 ds6 acc7 as8 cb9 nb10 rows11;
 // locals: c12 r13 j14 xr15 dr16 jx17 (i32), dv18 (v128)
 const accAt = (t: number) => [...get(7), ...Array(t).fill([...get(8), ADD]).flat(), ...get(12), ADD]; // acc + t·as + c
 const xAt = (off: number[]) => [...get(15), ...get(17), ADD, ...get(12), ADD, ...off]; // xr + jx + c (+ o_t)
-const fma = (t: number, off: number[]) => [...accAt(t), ...accAt(t), ...LOAD, ...xAt(off), ...LOAD, ...get(18), ...MUL4, ...ADD4, ...STORE];
+const fma = (t: number, off: number[]) => [...accAt(t), ...accAt(t), ...LOAD(), ...xAt(off), ...LOAD(), ...get(18), ...MUL4, ...ADD4, ...STORE()];
 /** The three nested loops shared by both kernels around `inner` (which sees dv = d[dr + j + c]). */
 const loops = (locals: number[], inner: number[]) => [
   ...locals,
@@ -51,7 +40,7 @@ const loops = (locals: number[], inner: number[]) => [
   ...LOOP, //     loop over positions of the row
   0x41, 0x00, ...set(12), // c = 0
   ...LOOP, //       loop over channel groups
-  ...get(16), ...get(14), ADD, ...get(12), ADD, ...LOAD, ...set(18), // dv = d[dr + j + c]
+  ...get(16), ...get(14), ADD, ...get(12), ADD, ...LOAD(), ...set(18), // dv = d[dr + j + c]
   ...inner,
   ...get(12), 0x41, 0x10, ADD, ...tee(12), ...get(9), LT_U, ...BR_IF0, END, // while (c += 16) < cb
   ...get(17), ...get(4), ADD, ...set(17), // jx += xstep
@@ -65,29 +54,11 @@ const loops = (locals: number[], inner: number[]) => [
 const MADD_BODY = loops([0x02, 0x06, 0x7f, 0x01, 0x7b], [...fma(0, []), ...fma(1, [...get(1), ADD]), ...fma(2, [...get(2), ADD])]);
 // maxpy: x[xr + jx + c + o_t] += dv · w[t·ws + c]; params 7, 8 are w, ws; local 19 holds the address
 const wAt = (t: number) => [...get(7), ...Array(t).fill([...get(8), ADD]).flat(), ...get(12), ADD];
-const axpy = (t: number, off: number[]) => [...xAt(off), ...set(19), ...get(19), ...get(19), ...LOAD, ...get(18), ...wAt(t), ...LOAD, ...MUL4, ...ADD4, ...STORE];
+const axpy = (t: number, off: number[]) => [...xAt(off), ...set(19), ...get(19), ...get(19), ...LOAD(), ...get(18), ...wAt(t), ...LOAD(), ...MUL4, ...ADD4, ...STORE()];
 // madds: acc_t[c] += splat(x[xr + jx + o_t]) · dv — one input value against C output channels
-const SPLAT = [0xfd, 0x09, 0x00, 0x00]; // v128.load32_splat
-const fmas = (t: number, off: number[]) => [...accAt(t), ...accAt(t), ...LOAD, ...get(15), ...get(17), ADD, ...off, ...SPLAT, ...get(18), ...MUL4, ...ADD4, ...STORE];
+const fmas = (t: number, off: number[]) => [...accAt(t), ...accAt(t), ...LOAD(), ...get(15), ...get(17), ADD, ...off, ...SPLAT32, ...get(18), ...MUL4, ...ADD4, ...STORE()];
 const MADDS_BODY = loops([0x02, 0x06, 0x7f, 0x01, 0x7b], [...fmas(0, []), ...fmas(1, [...get(1), ADD]), ...fmas(2, [...get(2), ADD])]);
 const MAXPY_BODY = loops([0x03, 0x06, 0x7f, 0x01, 0x7b, 0x01, 0x7f], [...axpy(0, []), ...axpy(1, [...get(1), ADD]), ...axpy(2, [...get(2), ADD])]);
-
-/** Unsigned LEB128 encoding of `n` (wasm binary format). */
-export function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-
-/** A wasm module section: id, byte length, content. */
-export const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
-/** A wasm name: length-prefixed bytes. */
-export const name = (s: string) => [...leb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
 
 /** The module's bytes. */
 export const MADD_WASM = new Uint8Array([

@@ -1,0 +1,62 @@
+/**
+ * The small part of the wasm binary format phasewise's hand-assembled SIMD kernels are written in:
+ * LEB128 integers, sections and names, and the opcodes the kernels use (locals, i32 arithmetic,
+ * loops, v128 loads/stores with a constant offset, f32x4 arithmetic).
+ *
+ * @example
+ * ```ts
+ * // acc[p] += x[p] * w  (v128 at local 0, 1, 2)
+ * const body = [...get(0), ...get(0), ...LOAD(), ...get(1), ...LOAD(), ...get(2), ...MUL4, ...ADD4, ...STORE()];
+ * ```
+ */
+
+/** Unsigned LEB128 encoding of `n`. */
+export function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+
+/** Signed LEB128 encoding of `n` (for `i32.const`). */
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
+    out.push(b | 0x80);
+  }
+}
+
+/** A wasm module section: id, byte length, content. */
+export const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
+/** A wasm name: length-prefixed bytes. */
+export const name = (s: string) => [...leb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
+
+/** local.get / local.set / local.tee of local `i` (< 128). */
+export const get = (i: number) => [0x20, i];
+export const set = (i: number) => [0x21, i];
+export const tee = (i: number) => [0x22, i];
+/** i32.add, i32.sub, i32.lt_u, i32.shr_u. */
+export const ADD = 0x6a;
+export const SUB = 0x6b;
+export const LT_U = 0x49;
+export const SHR_U = 0x76;
+/** v128.load / v128.store at a constant byte offset (align 0). */
+export const LOAD = (off = 0) => [0xfd, 0x00, 0x00, ...leb(off)];
+export const STORE = (off = 0) => [0xfd, 0x0b, 0x00, ...leb(off)];
+/** v128.load32_splat / v128.load64_splat. */
+export const SPLAT32 = [0xfd, 0x09, 0x00, 0x00];
+export const SPLAT64 = [0xfd, 0x0a, 0x00, 0x00];
+/** f32x4.mul, f32x4.add. */
+export const MUL4 = [0xfd, 0xe6, 0x01];
+export const ADD4 = [0xfd, 0xe4, 0x01];
+/** loop (no result), end, br_if 0. */
+export const LOOP = [0x03, 0x40];
+export const END = 0x0b;
+export const BR_IF0 = [0x0d, 0x00];
