@@ -2,20 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../../../src/backend/tf.js';
 import { initBackend } from '../../../src/backend/initBackend.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
-
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
-
-interface Case {
-  x: [number, number, number, number];
-  f: [number, number, number, number]; // [fh, fw, c, multiplier]
-  strides: [number, number];
-  dilations: [number, number];
-  pad: Pad;
-}
-
-function outShape(c: Case): number[] {
-  return tf.backend_util.computeConv2DInfo(c.x, c.f, c.strides, c.dilations, c.pad, undefined, true).outShape;
-}
+import { type DwCase as Case, type Pad, dwOutShape as outShape, dwFilterGrad as filterGrad, dwInputGrad as inputGrad } from './depthwiseCases.js';
 
 function randomCases(seed: number, count: number, dilated: boolean): Case[] {
   const r = rng(seed);
@@ -38,16 +25,6 @@ function randomCases(seed: number, count: number, dilated: boolean): Case[] {
     if (o[1] >= 1 && o[2] >= 1) cases.push(c);
   }
   return cases;
-}
-
-function filterGrad(c: Case, xv: Float32Array, dyv: Float32Array) {
-  return () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: tf.tensor4d(xv, c.x), dy: tf.tensor(dyv, outShape(c)) },
-    { strides: c.strides, dilations: c.dilations, pad: c.pad, filterShape: c.f } as never) as tf.Tensor;
-}
-
-function inputGrad(c: Case, dyv: Float32Array, wv: Float32Array) {
-  return () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: tf.tensor(dyv, outShape(c)), filter: tf.tensor4d(wv, c.f) },
-    { strides: c.strides, dilations: c.dilations, pad: c.pad, inputShape: c.x } as never) as tf.Tensor;
 }
 
 describe('wasm DepthwiseConv2dNativeBackpropFilter / Input', () => {
@@ -75,7 +52,7 @@ describe('wasm DepthwiseConv2dNativeBackpropFilter / Input', () => {
         const x = tf.tensor4d(randomValues(r, c.x), c.x);
         const w = tf.tensor4d(randomValues(r, c.f), c.f);
         const dy = tf.tensor(randomValues(r, outShape(c)), outShape(c));
-        const y = tf.depthwiseConv2d(x, w, c.strides, c.pad as 'same', 'NHWC', c.dilations);
+        const y = tf.depthwiseConv2d(x, w, c.strides ?? 1, c.pad as 'same', 'NHWC', c.dilations);
         const lhs = tf.sum(tf.mul(dy, y)).dataSync()[0];
         const dW = filterGrad(c, x.dataSync() as Float32Array, dy.dataSync() as Float32Array)();
         const dx = inputGrad(c, dy.dataSync() as Float32Array, w.dataSync() as Float32Array)();

@@ -1,34 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { tf } from '../../../src/backend/tf.js';
 import { initBackend } from '../../../src/backend/initBackend.js';
 import { depthwiseFilterTuning } from '../../../src/backend/wasm/depthwiseBackpropFilter.js';
 import { genTuning } from '../../../src/backend/wasm/depthwiseFilterGen.js';
 import { tapRanges } from '../../../src/backend/wasm/depthwiseFilterGenSweep.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
-
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
-
-interface Case {
-  x: [number, number, number, number];
-  f: [number, number, number, number];
-  pad: Pad;
-  s: [number, number];
-  d?: [number, number];
-}
-
-const outShape = (c: Case) => tf.backend_util.computeConv2DInfo(c.x, c.f, c.s, c.d ?? 1, c.pad, undefined, true).outShape;
-
-function filterGrad(c: Case, xv: Float32Array, dyv: Float32Array) {
-  return () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: tf.tensor4d(xv, c.x), dy: tf.tensor(dyv, outShape(c)) },
-    { strides: c.s, dilations: c.d ?? 1, pad: c.pad, filterShape: c.f } as never) as tf.Tensor;
-}
+import { type DwCase as Case, type Pad, dwOutShape as outShape, dwFilterGrad as filterGrad } from './depthwiseCases.js';
 
 /** Strided multiplier-1 cases with at most 9 taps (the generated path's domain), some with dilations. */
 function cases(seed: number, count: number): Case[] {
   const r = rng(seed);
-  const out: Case[] = [{ x: [2, 28, 28, 64], f: [3, 3, 64, 1], pad: 'same', s: [2, 2] }, { x: [1, 13, 11, 8], f: [3, 3, 8, 1], pad: 'same', s: [2, 2] },
-    { x: [2, 12, 14, 4], f: [1, 7, 4, 1], pad: [[0, 0], [1, 2], [3, 0], [0, 0]], s: [3, 2] }, { x: [1, 9, 9, 12], f: [3, 3, 12, 1], pad: 'valid', s: [2, 1] },
-    { x: [1, 3, 3, 4], f: [3, 3, 4, 1], pad: 'same', s: [2, 2] }, { x: [1, 2, 2, 4], f: [3, 3, 4, 1], pad: 3, s: [2, 2] }];
+  const out: Case[] = [{ x: [2, 28, 28, 64], f: [3, 3, 64, 1], pad: 'same', strides: [2, 2] }, { x: [1, 13, 11, 8], f: [3, 3, 8, 1], pad: 'same', strides: [2, 2] },
+    { x: [2, 12, 14, 4], f: [1, 7, 4, 1], pad: [[0, 0], [1, 2], [3, 0], [0, 0]], strides: [3, 2] }, { x: [1, 9, 9, 12], f: [3, 3, 12, 1], pad: 'valid', strides: [2, 1] },
+    { x: [1, 3, 3, 4], f: [3, 3, 4, 1], pad: 'same', strides: [2, 2] }, { x: [1, 2, 2, 4], f: [3, 3, 4, 1], pad: 3, strides: [2, 2] }];
   while (out.length < count) {
     const kind = randInt(r, 0, 3);
     const pad: Pad = kind === 0 ? 'same' : kind === 1 ? 'valid' : kind === 2 ? randInt(r, 0, 3)
@@ -38,10 +21,10 @@ function cases(seed: number, count: number): Case[] {
     const fh = randInt(r, 1, 3);
     const fw = randInt(r, 1, Math.floor(9 / fh));
     const d: [number, number] | undefined = kind === 1 && randInt(r, 0, 1) ? [randInt(r, 1, 2), randInt(r, 1, 2)] : undefined;
-    const c: Case = { x: [randInt(r, 1, 3), randInt(r, 1, 13), randInt(r, 1, 13), ch], f: [fh, fw, ch, 1], pad: d ? 'valid' : pad, s: d ? [1, 1] : s, d };
-    if (d) c.s = [1, 1];
+    const c: Case = { x: [randInt(r, 1, 3), randInt(r, 1, 13), randInt(r, 1, 13), ch], f: [fh, fw, ch, 1], pad: d ? 'valid' : pad, strides: d ? [1, 1] : s, dilations: d };
+    if (d) c.strides = [1, 1];
     const o = outShape(c);
-    if (o[1] >= 1 && o[2] >= 1 && (c.s[0] > 1 || c.s[1] > 1)) out.push(c);
+    if (o[1] >= 1 && o[2] >= 1 && (c.strides![0] > 1 || c.strides![1] > 1)) out.push(c);
   }
   return out;
 }

@@ -1,24 +1,8 @@
 import { afterEach, describe, it } from 'vitest';
-import { tf } from '../../../src/backend/tf.js';
 import { initBackend } from '../../../src/backend/initBackend.js';
 import { depthwiseFilterTuning } from '../../../src/backend/wasm/depthwiseBackpropFilter.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
-
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
-
-interface Case {
-  x: [number, number, number, number];
-  f: [number, number, number, number];
-  pad: Pad;
-  s?: [number, number];
-}
-
-const outShape = (c: Case) => tf.backend_util.computeConv2DInfo(c.x, c.f, c.s ?? 1, 1, c.pad, undefined, true).outShape;
-
-function filterGrad(c: Case, xv: Float32Array, dyv: Float32Array) {
-  return () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: tf.tensor4d(xv, c.x), dy: tf.tensor(dyv, outShape(c)) },
-    { strides: c.s ?? 1, dilations: 1, pad: c.pad, filterShape: c.f } as never) as tf.Tensor;
-}
+import { type DwCase as Case, type Pad, dwOutShape as outShape, dwFilterGrad as filterGrad } from './depthwiseCases.js';
 
 /**
  * Multiplier-1 cases (the row kernels' domain): C = 4, 12 (one group per step) or 8, 32, 64 (two);
@@ -27,8 +11,8 @@ function filterGrad(c: Case, xv: Float32Array, dyv: Float32Array) {
 function cases(seed: number, count: number, strided = false): Case[] {
   const r = rng(seed);
   const out: Case[] = strided
-    ? [{ x: [2, 28, 28, 64], f: [3, 3, 64, 1], pad: 'same', s: [2, 2] }, { x: [1, 13, 11, 8], f: [3, 3, 8, 1], pad: 'same', s: [2, 2] },
-      { x: [2, 12, 14, 4], f: [5, 7, 4, 1], pad: [[0, 0], [1, 2], [3, 0], [0, 0]], s: [3, 2] }, { x: [1, 9, 9, 12], f: [3, 3, 12, 1], pad: 'valid', s: [2, 1] }]
+    ? [{ x: [2, 28, 28, 64], f: [3, 3, 64, 1], pad: 'same', strides: [2, 2] }, { x: [1, 13, 11, 8], f: [3, 3, 8, 1], pad: 'same', strides: [2, 2] },
+      { x: [2, 12, 14, 4], f: [5, 7, 4, 1], pad: [[0, 0], [1, 2], [3, 0], [0, 0]], strides: [3, 2] }, { x: [1, 9, 9, 12], f: [3, 3, 12, 1], pad: 'valid', strides: [2, 1] }]
     : [{ x: [2, 28, 28, 32], f: [3, 3, 32, 1], pad: 'same' }, { x: [1, 5, 3, 12], f: [3, 7, 12, 1], pad: 'same' }];
   while (out.length < count) {
     const kind = randInt(r, 0, 3);
@@ -36,7 +20,7 @@ function cases(seed: number, count: number, strided = false): Case[] {
       : [[0, 0], [randInt(r, 0, 3), randInt(r, 0, 3)], [randInt(r, 0, 3), randInt(r, 0, 3)], [0, 0]];
     const ch = [4, 8, 12, 32, 64][randInt(r, 0, 4)];
     const s: [number, number] | undefined = strided ? [randInt(r, 1, 3), randInt(r, 1, 3)] : undefined;
-    const c: Case = { x: [randInt(r, 1, 3), randInt(r, 1, 13), randInt(r, 1, 13), ch], f: [[1, 2, 3, 5][randInt(r, 0, 3)], [1, 2, 3, 4, 5, 7][randInt(r, 0, 5)], ch, 1], pad, s };
+    const c: Case = { x: [randInt(r, 1, 3), randInt(r, 1, 13), randInt(r, 1, 13), ch], f: [[1, 2, 3, 5][randInt(r, 0, 3)], [1, 2, 3, 4, 5, 7][randInt(r, 0, 5)], ch, 1], pad, strides: s };
     const o = outShape(c);
     if (o[1] >= 1 && o[2] >= 1) out.push(c);
   }

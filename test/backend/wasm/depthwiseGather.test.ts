@@ -4,24 +4,13 @@ import { initBackend } from '../../../src/backend/initBackend.js';
 import { depthwiseInputTuning } from '../../../src/backend/wasm/depthwiseBackpropInput.js';
 import { axisSegments } from '../../../src/backend/wasm/depthwiseGather.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
-
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
-
-interface Case {
-  x: [number, number, number, number];
-  f: [number, number, number, number]; // [fh, fw, c, multiplier]
-  strides: [number, number];
-  pad: Pad;
-}
-
-const outShape = (c: Case) => tf.backend_util.computeConv2DInfo(c.x, c.f, c.strides, 1, c.pad, undefined, true).outShape;
+import { type DwCase as Case, type Pad, dwOutShape as outShape, dwInputGrad } from './depthwiseCases.js';
 
 /** The input gradient, run on a heap first filled with NaN (so a dx value the kernel never writes shows). */
 function inputGrad(c: Case, dyv: Float32Array, wv: Float32Array) {
   return () => {
     tf.fill(c.x, NaN).dispose();
-    return tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: tf.tensor(dyv, outShape(c)), filter: tf.tensor4d(wv, c.f) },
-      { strides: c.strides, dilations: 1, pad: c.pad, inputShape: c.x } as never) as tf.Tensor;
+    return dwInputGrad(c, dyv, wv)();
   };
 }
 
@@ -100,7 +89,7 @@ describe('wasm depthwise input gradient, gather path (depthwiseGather.ts, simdGa
       [{ x: [2, 9, 11, 4], f: [2, 3, 4, 1], strides: [3, 2], pad: 'same' }, [2, 1]],
     ];
     for (const [i, [c, dilations]] of dilated.entries()) {
-      const dyShape = tf.backend_util.computeConv2DInfo(c.x, c.f, c.strides, dilations, c.pad, undefined, true).outShape;
+      const dyShape = tf.backend_util.computeConv2DInfo(c.x, c.f, c.strides ?? 1, dilations, c.pad, undefined, true).outShape;
       const r = rng(1450 + i);
       const dyv = randomValues(r, dyShape);
       const wv = randomValues(r, c.f);

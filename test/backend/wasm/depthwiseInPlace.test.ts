@@ -3,30 +3,7 @@ import { tf } from '../../../src/backend/tf.js';
 import { initBackend } from '../../../src/backend/initBackend.js';
 import { validRange } from '../../../src/backend/wasm/depthwiseInPlace.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
-
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
-
-interface Case {
-  x: [number, number, number, number];
-  f: [number, number, number, number]; // [fh, fw, c, multiplier]
-  strides: [number, number];
-  dilations: [number, number];
-  pad: Pad;
-}
-
-function outShape(c: Case): number[] {
-  return tf.backend_util.computeConv2DInfo(c.x, c.f, c.strides, c.dilations, c.pad, undefined, true).outShape;
-}
-
-function filterGrad(c: Case, xv: Float32Array, dyv: Float32Array) {
-  return () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: tf.tensor4d(xv, c.x), dy: tf.tensor(dyv, outShape(c)) },
-    { strides: c.strides, dilations: c.dilations, pad: c.pad, filterShape: c.f } as never) as tf.Tensor;
-}
-
-function inputGrad(c: Case, dyv: Float32Array, wv: Float32Array) {
-  return () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: tf.tensor(dyv, outShape(c)), filter: tf.tensor4d(wv, c.f) },
-    { strides: c.strides, dilations: c.dilations, pad: c.pad, inputShape: c.x } as never) as tf.Tensor;
-}
+import { type DwCase as Case, type Pad, dwOutShape as outShape, dwFilterGrad as filterGrad, dwInputGrad as inputGrad } from './depthwiseCases.js';
 
 /** Random cases on the in-place paths: C a multiple of 4 (input) or C·M a multiple of 4 (filter), M ∈ {1, 2, 4}. */
 function inPlaceCases(seed: number, count: number, dilated: boolean): Case[] {
@@ -105,7 +82,7 @@ describe('wasm depthwise gradients, in-place SIMD paths (depthwiseInPlace.ts)', 
         const x = tf.tensor4d(randomValues(r, c.x), c.x);
         const w = tf.tensor4d(randomValues(r, c.f), c.f);
         const dy = tf.tensor(randomValues(r, outShape(c)), outShape(c));
-        const lhs = tf.sum(tf.mul(dy, tf.depthwiseConv2d(x, w, c.strides, c.pad as 'same', 'NHWC', c.dilations))).dataSync()[0];
+        const lhs = tf.sum(tf.mul(dy, tf.depthwiseConv2d(x, w, c.strides ?? 1, c.pad as 'same', 'NHWC', c.dilations))).dataSync()[0];
         const viaW = tf.sum(tf.mul(filterGrad(c, x.dataSync() as Float32Array, dy.dataSync() as Float32Array)(), w)).dataSync()[0];
         const viaX = tf.sum(tf.mul(inputGrad(c, dy.dataSync() as Float32Array, w.dataSync() as Float32Array)(), x)).dataSync()[0];
         const scale = Math.max(1, Math.abs(lhs));
