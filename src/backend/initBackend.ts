@@ -1,5 +1,6 @@
 import { tf } from './tf.js';
 import { registerWasmTrainingKernels } from './wasm/registerWasmTrainingKernels.js';
+import { wasmThreadCount, withThreadedWasm } from './wasm/threadedWasm.js';
 
 /** What `initBackend()` chose. `threads` is how many threads the backend computes with. */
 export interface BackendInfo {
@@ -7,7 +8,7 @@ export interface BackendInfo {
   name: 'tensorflow' | 'wasm' | 'cpu';
   /** The npm package that provides it, e.g. '@tensorflow/tfjs-backend-wasm'. */
   package: string;
-  /** Threads used by the backend's kernels (wasm in Node is single-threaded). */
+  /** Threads the backend's kernels compute with (wasm: XNNPACK's thread pool, see PHASEWISE_WASM_THREADS). */
   threads: number;
 }
 
@@ -54,12 +55,16 @@ async function tryTensorflow(): Promise<BackendInfo | string> {
 
 async function tryWasm(): Promise<BackendInfo | string> {
   try {
-    await import('@tensorflow/tfjs-backend-wasm');
-    if (!(await tf.setBackend('wasm'))) return `backend 'wasm' did not initialise`;
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const threads = wasmThreadCount();
+    // the threaded build only when this call starts the wasm backend (a running one is kept as it is)
+    const start = () => tf.setBackend('wasm');
+    const ok = threads > 1 && !tf.findBackend('wasm') ? await withThreadedWasm(threads, wasm, start) : await start();
+    if (!ok) return `backend 'wasm' did not initialise`;
     await tf.ready();
     registerWasmTrainingKernels();
     for (const hook of wasmReadyHooks) hook();
-    return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', threads: 1 };
+    return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', threads: Math.max(1, wasm.getThreadsCount()) };
   } catch (e) {
     return `@tensorflow/tfjs-backend-wasm: ${(e as Error).message.split('\n')[0]}`;
   }
@@ -137,6 +142,7 @@ export function initBackend(prefer?: BackendPreference): Promise<BackendInfo> {
       forced = parsePreference(process.env.PHASEWISE_BACKEND, 'PHASEWISE_BACKEND');
       source = `PHASEWISE_BACKEND=${forced}`;
     }
+    wasmThreadCount(); // validates PHASEWISE_WASM_THREADS before anything starts
   } catch (e) {
     return Promise.reject(e);
   }

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { backendInfo, initBackend } from '../../src/backend/initBackend.js';
 import { tf } from '../../src/backend/tf.js';
@@ -9,7 +10,8 @@ describe('initBackend', () => {
     delete process.env.PHASEWISE_BACKEND;
     try {
       const info = await initBackend();
-      expect(info).toEqual({ name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', threads: 1 });
+      // the threaded wasm build: one XNNPACK thread per core, at most 8 (test/backend/wasm/threadedWasm.test.ts)
+      expect(info).toEqual({ name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', threads: Math.min(8, os.availableParallelism()) });
       expect(tf.getBackend()).toBe('wasm');
       expect(backendInfo()).toEqual(info);
     } finally {

@@ -24,7 +24,7 @@
  * generatedFilterKernel(backend, spec)?.(xAddr, dyAddr, accAddr, 13);
  * ```
  */
-import { leb, sleb, section, name, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE } from './wasmOps.js';
+import { leb, sleb, section, name, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, MEMORY_IMPORT_SECTION } from './wasmOps.js';
 import { heapMemory, instantiateOnHeap } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -103,7 +103,7 @@ export function genModule(s: GenSpec): Uint8Array {
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [0x01, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]),
-    ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]),
+    ...MEMORY_IMPORT_SECTION(),
     ...section(3, [0x01, 0x00]),
     ...section(7, [0x01, ...name('k'), 0x00, 0x00]),
     ...section(10, [0x01, ...leb(body.length), ...body]),

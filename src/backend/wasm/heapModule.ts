@@ -9,6 +9,7 @@
  * ```
  */
 import type { WasmBackend } from './wasmHeap.js';
+import { withSharedMemoryImport } from './wasmOps.js';
 
 /** The part of the global `WebAssembly` API used here (the build's lib has no WebAssembly types). */
 export interface WebAssemblyApi {
@@ -20,15 +21,23 @@ export interface WebAssemblyApi {
 /** The global WebAssembly API and the backend's wasm memory, or undefined when either is missing. */
 export function heapMemory(backend: WasmBackend): { wa: WebAssemblyApi; memory: object } | undefined {
   const wa = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  const memory = (backend as unknown as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
+  // the single-threaded builds export their memory; the threaded build imports a shared one
+  const m = (backend as unknown as { wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown } }).wasm;
+  const memory = m?.asm?.memory ?? m?.wasmMemory;
   if (!wa || !(memory instanceof wa.Memory)) return undefined;
   return { wa, memory };
+}
+
+/** Whether `memory` is a shared wasm memory (tfjs' threaded build). */
+export function isShared(memory: object): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && (memory as { buffer?: unknown }).buffer instanceof SharedArrayBuffer;
 }
 
 /** Instantiate `bytes` importing `env.memory`; its exports, or null when the engine rejects it (no SIMD). */
 export function instantiateOnHeap(heap: { wa: WebAssemblyApi; memory: object }, bytes: Uint8Array): Record<string, unknown> | null {
   try {
-    return new heap.wa.Instance(new heap.wa.Module(bytes), { env: { memory: heap.memory } }).exports;
+    const code = isShared(heap.memory) ? withSharedMemoryImport(bytes) : bytes;
+    return new heap.wa.Instance(new heap.wa.Module(code), { env: { memory: heap.memory } }).exports;
   } catch {
     return null;
   }

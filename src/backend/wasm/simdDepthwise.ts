@@ -15,7 +15,7 @@
  * k?.madd[2](x, 4 * C, 8 * C, 4 * W * C, 4 * C, dy, 8 * W * C, acc, 8 * C, 8 * C, 8 * W * C, H);
  * ```
  */
-import { leb, section, name, get, set, tee, ADD, LT_U, SHR_U, MUL4, ADD4, LOOP, END, BR_IF0, SPLAT32, SPLAT64, LOAD, STORE } from './wasmOps.js';
+import { leb, section, name, get, set, tee, ADD, LT_U, SHR_U, MUL4, ADD4, LOOP, END, BR_IF0, SPLAT32, SPLAT64, LOAD, STORE, MEMORY_IMPORT_SECTION } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { Madd } from './simdMadd.js';
 import type { WasmBackend } from './wasmHeap.js';
@@ -71,7 +71,7 @@ const EXPORTS: [string, number[]][] = [['madd1', maddBody(1)], ['madd2', maddBod
 export const DEPTHWISE_WASM = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
   ...section(1, [0x01, 0x60, 0x0c, ...new Array(12).fill(0x7f), 0x00]),
-  ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]),
+  ...MEMORY_IMPORT_SECTION(),
   ...section(3, [EXPORTS.length, ...EXPORTS.map(() => 0x00)]),
   ...section(7, [EXPORTS.length, ...EXPORTS.flatMap(([n], i) => [...name(n), 0x00, i])]),
   ...section(10, [EXPORTS.length, ...EXPORTS.flatMap(([, b]) => [...leb(b.length), ...b])]),

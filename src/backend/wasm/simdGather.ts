@@ -18,7 +18,7 @@
  * k?.[11][1](dx, 8 * C, 8 * W * C, dy, 4 * C, 4 * OW * C, tab, 4 * C, 14, 1);
  * ```
  */
-import { leb, sleb, section, name, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE } from './wasmOps.js';
+import { leb, sleb, section, name, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, MEMORY_IMPORT_SECTION } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -74,7 +74,7 @@ const FUNCS: [string, number[]][] = [1, 4].flatMap((U) => [1, 2].flatMap((M) =>
 export const GATHER_WASM = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
   ...section(1, [0x01, 0x60, 0x0a, ...new Array(10).fill(0x7f), 0x00]),
-  ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]),
+  ...MEMORY_IMPORT_SECTION(),
   ...section(3, [...leb(FUNCS.length), ...FUNCS.map(() => 0x00)]),
   ...section(7, [...leb(FUNCS.length), ...FUNCS.flatMap(([n], i) => [...name(n), 0x00, ...leb(i)])]),
   ...section(10, [...leb(FUNCS.length), ...FUNCS.flatMap(([, b]) => [...leb(b.length), ...b])]),

@@ -60,3 +60,37 @@ export const ADD4 = [0xfd, 0xe4, 0x01];
 export const LOOP = [0x03, 0x40];
 export const END = 0x0b;
 export const BR_IF0 = [0x0d, 0x00];
+
+/** The import section of every kernel module: `env.memory`, at least one page, not shared. */
+export const MEMORY_IMPORT_SECTION = () => section(2, [0x01, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]);
+
+/**
+ * The same module importing a shared memory (limits flag 3: shared, min 1, max 65536 pages), as
+ * tfjs' threaded build has: an engine only links a memory import of the same sharedness. Sections
+ * are re-encoded one by one; a module without the unshared import is returned unchanged.
+ *
+ * @example
+ * ```ts
+ * new WebAssembly.Instance(new WebAssembly.Module(withSharedMemoryImport(bytes)), { env: { memory: shared } });
+ * ```
+ */
+export function withSharedMemoryImport(bytes: Uint8Array): Uint8Array {
+  const plain = MEMORY_IMPORT_SECTION();
+  const shared = section(2, [0x01, ...name('env'), ...name('memory'), 0x02, 0x03, 0x01, ...leb(65536)]);
+  const out: number[] = Array.from(bytes.subarray(0, 8)); // magic + version
+  for (let p = 8; p < bytes.length;) {
+    const start = p++;
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[p++];
+      size |= (b & 0x7f) << shift;
+      if (!(b & 0x80)) break;
+    }
+    const end = p + size;
+    const sec = Array.from(bytes.subarray(start, end));
+    const same = sec.length === plain.length && sec.every((b, i) => b === plain[i]);
+    out.push(...(same ? shared : sec));
+    p = end;
+  }
+  return Uint8Array.from(out);
+}
