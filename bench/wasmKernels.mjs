@@ -34,9 +34,9 @@ const REF = { cnn: 14.3, vgg128: 387, vgg64: 214 }; // PyTorch 1.13 CPU, 2 threa
 const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 
 // ---- backends: keep the stock wasm kernels that phasewise replaces, to switch back and forth ----
-await tf.setBackend('wasm');
+// (tfjs-backend-wasm registers its kernels when imported: they are here before any backend starts)
 const stock = Object.fromEntries(WASM_TRAINING_KERNELS.map((k) => [k, tf.getKernel(k, 'wasm')]));
-await initBackend('wasm'); // registers phasewise's kernels
+const info = await initBackend('wasm'); // the threaded build (PHASEWISE_WASM_THREADS, default: all cores), phasewise's kernels
 const ours = Object.fromEntries(WASM_TRAINING_KERNELS.map((k) => [k, tf.getKernel(k, 'wasm')]));
 function swapTo(configs) {
   for (const k of WASM_TRAINING_KERNELS) {
@@ -61,7 +61,7 @@ const matmulGflops = () => {
 };
 
 console.log(`phasewise bench:kernels — node ${process.version}, ${cpus().length} cores, load average ${load()} (1/5/15 min)`);
-console.log('wasm in Node is single-threaded; PyTorch runs in a separate process, after the tfjs timings.\n');
+console.log(`wasm: XNNPACK (matMul, forward conv) on ${info.threads} thread${info.threads === 1 ? '' : 's'} (PHASEWISE_WASM_THREADS); phasewise's own SIMD loops on 1; PyTorch runs in a separate process, after the tfjs timings.\n`);
 
 let rows = [];
 if (!process.argv.includes('--no-kernels')) {

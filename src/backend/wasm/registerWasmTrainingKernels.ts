@@ -15,6 +15,7 @@ import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter.js';
 import { conv2dBackpropInputConfig } from './conv2dBackpropInput.js';
 import { depthwiseBackpropFilterConfig } from './depthwiseBackpropFilter.js';
 import { depthwiseBackpropInputConfig } from './depthwiseBackpropInput.js';
+import { identityConfig } from './identity.js';
 import { sumLeadingAxesConfig } from './sumLeadingAxes.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 import { rememberReplacedKernel } from './wasmHeap.js';
@@ -26,6 +27,7 @@ const CONFIGS: readonly tf.KernelConfig[] = [
   depthwiseBackpropInputConfig,
   unsortedSegmentSumConfig,
   sumLeadingAxesConfig,
+  identityConfig,
 ];
 
 /** Kernel names phasewise registers for the 'wasm' backend. */
@@ -50,7 +52,9 @@ function wasmIsReady(): boolean {
  *   stride-1 dx: XNNPACK's depthwise conv with the flipped filter);
  * - `UnsortedSegmentSum` (the gradient of gather, i.e. embeddings): `out[s, …] = Σ_{i: ids[i]=s} x[i, …]`;
  * - `Sum` (replaces the stock one, which it calls for other cases) over a block of leading/middle
- *   axes, e.g. bias gradients: `out[o, j] = Σ_r x[o, r, j]` in one pass, without a transpose.
+ *   axes, e.g. bias gradients: `out[o, j] = Σ_r x[o, r, j]` in one pass, without a transpose;
+ * - `Identity` (replaces the stock copy): shares the input's data, as the cpu backend does — the
+ *   tensors a gradient saves are no longer copied on every step.
  *
  * Idempotent. Call it after the wasm backend is initialised (`await tf.setBackend('wasm')`);
  * `initBackend('wasm')` calls it for you. Throws an Error if the wasm backend is not ready.

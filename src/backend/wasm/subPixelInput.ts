@@ -16,6 +16,7 @@
  * ```
  */
 import type { ConvGeometry } from './convGeometry.js';
+import { derived } from './derivedTensors.js';
 import { disposeInfo, f32, stockKernel } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -52,10 +53,11 @@ export function subPixelInputGradient(backend: WasmBackend, g: ConvGeometry, dy:
     for (let b = 0; b < SW; b++) {
       const ax = axis(b, SW, FW, padLeft, W, OW);
       if (!ay || !ax) continue; // no tap reaches this phase: dx stays 0 there
-      const sub = backend.makeOutput([ay.taps, ax.taps, CO, CI], 'float32');
-      {
+      // made once per filter tensor and phase (tfjs tensors are immutable), so XNNPACK packs it once
+      const sub = derived(backend, filter, `subPixel:${SH},${SW},${a},${b}`, () => {
+        const t = backend.makeOutput([ay.taps, ax.taps, CO, CI], 'float32');
         const w = f32(backend, filter);
-        const s = f32(backend, sub);
+        const s = f32(backend, t);
         for (let th = 0; th < ay.taps; th++) {
           const kh = a + SH * (ay.taps - 1 - th);
           for (let tw = 0; tw < ax.taps; tw++) {
@@ -67,13 +69,13 @@ export function subPixelInputGradient(backend: WasmBackend, g: ConvGeometry, dy:
             }
           }
         }
-      }
+        return t;
+      });
       const out = conv2d({
         inputs: { x: dy, filter: sub },
         backend,
         attrs: { strides: 1, dilations: 1, pad: [[0, 0], [ay.padBefore, ay.padAfter], [ax.padBefore, ax.padAfter], [0, 0]], dataFormat: 'NHWC', dimRoundingMode: undefined },
       });
-      disposeInfo(backend, sub);
       const [, HO, WO] = out.shape;
       if (SH === 1 && SW === 1 && ay.skip === 0 && ax.skip === 0 && HO === H && WO === W) return out; // it is dx
       if (!dx) {

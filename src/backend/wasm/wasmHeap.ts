@@ -18,7 +18,7 @@ export type TensorInfo = tf.TensorInfo;
 
 /** The part of tfjs-backend-wasm's `BackendWasm` that phasewise's kernels use. */
 export interface WasmBackend {
-  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined; delete(dataId: object): boolean };
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined; has(dataId: object): boolean; delete(dataId: object): boolean };
   makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number): TensorInfo;
   wasm: { tfjs: { disposeData(id: number): void } };
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;

@@ -13,6 +13,7 @@ const names = [
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',
   'Sum',
+  'Identity',
 ];
 
 describe('registerWasmTrainingKernels', () => {
