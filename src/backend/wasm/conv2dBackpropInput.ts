@@ -21,6 +21,7 @@
  */
 import { tf } from '../tf.js';
 import { col2imAdd } from './col2im.js';
+import { derived } from './derivedTensors.js';
 import { inputGradArgs } from './gradArgs.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { subPixelInputGradient } from './subPixelInput.js';
@@ -44,25 +45,28 @@ function flippedPadding(g: ConvGeometry): [[number, number], [number, number], [
 
 function viaForwardConv(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, pad: ReturnType<typeof flippedPadding>): TensorInfo {
   const { filterHeight: FH, filterWidth: FW, inChannels: CI, outChannels: CO } = g;
-  const flipped = backend.makeOutput([FH, FW, CO, CI], 'float32');
-  const w = f32(backend, filter);
-  const wf = f32(backend, flipped);
-  for (let kh = 0; kh < FH; kh++) {
-    for (let kw = 0; kw < FW; kw++) {
-      const src = ((FH - 1 - kh) * FW + (FW - 1 - kw)) * CI * CO;
-      const dst = (kh * FW + kw) * CO * CI;
-      for (let co = 0; co < CO; co++) {
-        for (let ci = 0; ci < CI; ci++) wf[dst + co * CI + ci] = w[src + ci * CO + co];
+  // once per filter tensor (tfjs tensors are immutable): XNNPACK then packs it once
+  const flipped = derived(backend, filter, 'flipped', () => {
+    const t = backend.makeOutput([FH, FW, CO, CI], 'float32');
+    const w = f32(backend, filter);
+    const wf = f32(backend, t);
+    for (let kh = 0; kh < FH; kh++) {
+      for (let kw = 0; kw < FW; kw++) {
+        const src = ((FH - 1 - kh) * FW + (FW - 1 - kw)) * CI * CO;
+        const dst = (kh * FW + kw) * CO * CI;
+        for (let co = 0; co < CO; co++) {
+          for (let ci = 0; ci < CI; ci++) wf[dst + co * CI + ci] = w[src + ci * CO + co];
+        }
       }
     }
-  }
+    return t;
+  });
   const conv2d = stockKernel('Conv2D');
   const out = conv2d({
     inputs: { x: dy, filter: flipped },
     backend,
     attrs: { strides: 1, dilations: [g.dilationHeight, g.dilationWidth], pad, dataFormat: 'NHWC', dimRoundingMode: undefined },
   });
-  disposeInfo(backend, flipped);
   return out;
 }
 
@@ -74,15 +78,16 @@ export function viaMatMulCol2im(backend: WasmBackend, g: ConvGeometry, dy: Tenso
   const rows = g.batch * g.outHeight;
   const step = Math.max(1, Math.min(rows, Math.floor(inputChunking.colsFloats / (g.outWidth * K))));
   const dx = backend.makeOutput(inShape, 'float32');
-  const wT = backend.makeOutput([CO, K], 'float32');
-  {
+  const wT = derived(backend, filter, 'transposed', () => {
+    const out = backend.makeOutput([CO, K], 'float32');
     const w = f32(backend, filter);
-    const t = f32(backend, wT);
+    const t = f32(backend, out);
     for (let k = 0; k < K; k++) {
       for (let co = 0; co < CO; co++) t[co * K + k] = w[k * CO + co];
     }
-    f32(backend, dx).fill(0);
-  }
+    return out;
+  });
+  f32(backend, dx).fill(0);
   for (let r0 = 0; r0 < rows; r0 += step) {
     const r1 = Math.min(rows, r0 + step);
     const P = (r1 - r0) * g.outWidth;
@@ -100,7 +105,6 @@ export function viaMatMulCol2im(backend: WasmBackend, g: ConvGeometry, dy: Tenso
     col2imAdd(f32(backend, cols), g, r0, r1, f32(backend, dx));
     disposeInfo(backend, cols);
   }
-  disposeInfo(backend, wT);
   return dx;
 }
 
