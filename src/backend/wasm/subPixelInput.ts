@@ -17,8 +17,12 @@
  */
 import type { ConvGeometry } from './convGeometry.js';
 import { derived } from './derivedTensors.js';
-import { disposeInfo, f32, stockKernel } from './wasmHeap.js';
+import { transposeKernels } from './simdTranspose.js';
+import { disposeInfo, f32, heapAddress, stockKernel } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
+
+/** Tuning: scatter each phase's rows into dx with the SIMD strided copy (false: a scalar loop, for tests). */
+export const subPixelTuning = { simd: true };
 
 /** One dimension of one phase: which rows it covers and how to pad the forward conv. */
 interface Axis {
@@ -84,15 +88,23 @@ export function subPixelInputGradient(backend: WasmBackend, g: ConvGeometry, dy:
       }
       const o = f32(backend, out);
       const d = f32(backend, dx);
+      const copy = subPixelTuning.simd && CI % 4 === 0 ? transposeKernels(backend)?.bcopy : undefined;
+      const oAddr = copy ? heapAddress(backend, out) : 0;
+      const dAddr = copy ? heapAddress(backend, dx) : 0;
       for (let n = 0; n < N; n++) {
         for (let i = 0; i < ay.count; i++) {
           const ih = (ay.first + i) * SH + a - padTop;
           const srcRow = (n * HO + ay.skip + i) * WO + ax.skip;
           const dstRow = (n * H + ih) * W;
+          const iw0 = ax.first * SW + b - padLeft;
+          if (copy) {
+            // the row's ax.count pixels: packed in `out`, every SW-th pixel of dx
+            copy(oAddr + 4 * srcRow * CI, dAddr + 4 * (dstRow + iw0) * CI, 4 * SW * CI, 4 * CI, ax.count);
+            continue;
+          }
           for (let j = 0; j < ax.count; j++) {
-            const iw = (ax.first + j) * SW + b - padLeft;
             let s = (srcRow + j) * CI;
-            let t = (dstRow + iw) * CI;
+            let t = (dstRow + iw0 + j * SW) * CI;
             for (let c = 0; c < CI; c++) d[t++] = o[s++];
           }
         }

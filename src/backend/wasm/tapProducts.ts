@@ -16,7 +16,8 @@
  * ```
  */
 import type { ConvGeometry } from './convGeometry.js';
-import { fillPhasePlanes, phaseGrid, tapOffset } from './phasePlanes.js';
+import { phaseGrid, tapOffset } from './phasePlanes.js';
+import { fillPhasePlanesOnHeap } from './phasePlanesSimd.js';
 import { aliasOf, disposeInfo, f32, matMul, releaseAlias, stockKernel } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -47,7 +48,7 @@ export function tapProductsFilterGradient(backend: WasmBackend, g: ConvGeometry,
     const grid = phaseGrid(g, Math.min(images, g.batch - n0));
     const planes = backend.makeOutput([grid.planeFloats], 'float32');
     const dyg = backend.makeOutput([grid.stride, CO], 'float32'); // rows past Q (plane-stride gap) stay 0
-    fillPhasePlanes(f32(backend, x), g, grid, f32(backend, planes), n0);
+    fillPhasePlanesOnHeap(backend, x, g, grid, planes, n0);
     fillDyGrid(f32(backend, dy), g, grid.Hg, grid.Wg, grid.images, n0, f32(backend, dyg));
     for (let kh = 0; kh < FH; kh++) {
       for (let kw = 0; kw < FW; kw++) {

@@ -42,6 +42,13 @@ export function f32(backend: WasmBackend, info: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(info) as Float32Array;
 }
 
+/** The byte address of a wasm tensor's data in the heap (for phasewise's SIMD kernels). */
+export function heapAddress(backend: WasmBackend, info: TensorInfo): number {
+  const entry = backend.dataIdMap.get(info.dataId);
+  if (!entry) throw new Error('phasewise wasm kernels: heapAddress of a tensor that is not on the wasm backend');
+  return entry.memoryOffset;
+}
+
 /** Free a wasm tensor made inside a kernel. */
 export function disposeInfo(backend: WasmBackend, info: TensorInfo): void {
   backend.disposeData(info.dataId);
