@@ -59,7 +59,13 @@ async function tryWasm(): Promise<BackendInfo | string> {
     const threads = wasmThreadCount();
     // the threaded build only when this call starts the wasm backend (a running one is kept as it is)
     const start = () => tf.setBackend('wasm');
-    const ok = threads > 1 && !tf.findBackend('wasm') ? await withThreadedWasm(threads, wasm, start) : await start();
+    let ok = false;
+    if (threads > 1 && !tf.findBackend('wasm')) {
+      ok = await withThreadedWasm(threads, wasm, start).catch(() => false);
+      // tfjs forgets a failed initialisation: the single-threaded build is still there to try
+      if (!ok) console.error(`phasewise: the threaded wasm build did not start; using the single-threaded one (PHASEWISE_WASM_THREADS=1 skips the attempt)`);
+    }
+    if (!ok) ok = await start();
     if (!ok) return `backend 'wasm' did not initialise`;
     await tf.ready();
     registerWasmTrainingKernels();

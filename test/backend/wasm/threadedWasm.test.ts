@@ -13,6 +13,15 @@ import type { WasmBackend } from '../../../src/backend/wasm/wasmHeap.js';
 
 process.env.PHASEWISE_QUIET = '1';
 
+// the build's lib has no WebAssembly types
+interface WasmApi {
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => object;
+  Module: new (b: Uint8Array) => object;
+  Instance: new (m: object, i: object) => { exports: Record<string, unknown> };
+  LinkError: new () => Error;
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 // One training step's gradients of a small CNN (conv s1 and s2, depthwise, dense), as plain arrays.
 // The same source runs in this process (threaded wasm) and in a child with PHASEWISE_WASM_THREADS=1.
 const GRADS_SRC = `
@@ -101,10 +110,10 @@ describe('wasmThreadCount', () => {
 
 describe('withSharedMemoryImport', () => {
   it('re-encodes the memory import as shared so the module links to a shared memory', () => {
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
-    expect(() => new WebAssembly.Instance(new WebAssembly.Module(MADD_WASM), { env: { memory } })).toThrow(WebAssembly.LinkError);
+    const memory = new WA.Memory({ initial: 1, maximum: 16, shared: true });
+    expect(() => new WA.Instance(new WA.Module(MADD_WASM), { env: { memory } })).toThrow(WA.LinkError);
     const shared = withSharedMemoryImport(MADD_WASM);
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(shared), { env: { memory } });
+    const inst = new WA.Instance(new WA.Module(shared), { env: { memory } });
     expect(Object.keys(inst.exports).length).toBeGreaterThan(0);
     expect(shared.length).toBe(MADD_WASM.length + 3); // flag 3 and a 3-byte max, section length unchanged in size
   });
