@@ -14,6 +14,7 @@ const names = [
   'UnsortedSegmentSum',
   'Sum',
   'Identity',
+  'MaxPoolGrad',
 ];
 
 describe('registerWasmTrainingKernels', () => {
