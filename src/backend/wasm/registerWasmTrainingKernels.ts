@@ -17,6 +17,7 @@ import { depthwiseBackpropFilterConfig } from './depthwiseBackpropFilter.js';
 import { depthwiseBackpropInputConfig } from './depthwiseBackpropInput.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './maxPoolGrad.js';
+import { transposeConfig } from './transpose.js';
 import { sumLeadingAxesConfig } from './sumLeadingAxes.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 import { rememberReplacedKernel } from './wasmHeap.js';
@@ -30,6 +31,7 @@ const CONFIGS: readonly tf.KernelConfig[] = [
   sumLeadingAxesConfig,
   identityConfig,
   maxPoolGradConfig,
+  transposeConfig,
 ];
 
 /** Kernel names phasewise registers for the 'wasm' backend. */
@@ -57,7 +59,8 @@ function wasmIsReady(): boolean {
  *   axes, e.g. bias gradients: `out[o, j] = Σ_r x[o, r, j]` in one pass, without a transpose;
  * - `Identity` (replaces the stock copy): shares the input's data, as the cpu backend does — the
  *   tensors a gradient saves are no longer copied on every step;
- * - `MaxPoolGrad` (replaces the stock one, ~10× faster): the first maximum of each window gets the gradient.
+ * - `MaxPoolGrad` (replaces the stock one, ~4× faster): the first maximum of each window gets the gradient;
+ * - `Transpose` of the last two axes (replaces the stock one for sizes that are multiples of 4): SIMD 4×4 blocks.
  *
  * Idempotent. Call it after the wasm backend is initialised (`await tf.setBackend('wasm')`);
  * `initBackend('wasm')` calls it for you. Throws an Error if the wasm backend is not ready.

@@ -15,6 +15,7 @@ const names = [
   'Sum',
   'Identity',
   'MaxPoolGrad',
+  'Transpose',
 ];
 
 describe('registerWasmTrainingKernels', () => {
