@@ -1,7 +1,9 @@
 """PyTorch CPU timings of the workloads of phasewise's `npm run bench:kernels` (issue 3).
 
-Run by bench/wasmKernels.mjs as `/usr/bin/python3 bench/torch_workloads.py --threads 2 [--quick]`;
-prints one JSON object {"threads": t, "cnn_ms": ..., "vgg128_ms": ..., "vgg64_ms": ...} (best of the timed runs, ms).
+`/usr/bin/python3 bench/torch_workloads.py --threads 2 [--quick]` prints one JSON object
+{"threads": t, "cnn_ms": ..., "vgg128_ms": ..., "vgg64_ms": ...} (best of the timed runs, ms).
+`--serve` (what bench/wasmKernels.mjs uses) times one step per workload name read from stdin, so the
+benchmark can alternate tfjs and PyTorch steps (paired timing on a shared, noisy machine).
 
 Workloads (the tfjs side, bench/workloads.mjs, computes exactly the same things):
 - CNN train step: conv3x3 1->32 s1, 32->64 s2, 64->128 s2 (padding 'same' = 1), ReLU after each,
@@ -39,7 +41,8 @@ def best_ms(f, reps, warm=2):
     return min(ts)  # the least-contended run, as the tfjs side reports
 
 
-def cnn_ms(reps):
+def cnn_step():
+    """The CNN training step as a function running one step."""
     torch.manual_seed(0)
     m = nn.Sequential(nn.Conv2d(1, 32, 3, 1, 1), nn.ReLU(), nn.Conv2d(32, 64, 3, 2, 1), nn.ReLU(),
                       nn.Conv2d(64, 128, 3, 2, 1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, 10))
@@ -51,7 +54,26 @@ def cnn_ms(reps):
         opt.zero_grad()
         F.cross_entropy(m(x), y).backward()
         opt.step()
-    return best_ms(step, reps, warm=3)
+    return step
+
+
+def cnn_ms(reps):
+    return best_ms(cnn_step(), reps, warm=3)
+
+
+def serve():
+    """Paired timing: read a workload name per line ('cnn', 'vgg128', 'vgg64'), run one step of it and
+    print its ms; 'quit' ends. Lets bench/wasmKernels.mjs alternate tfjs and PyTorch steps, so both
+    see the same machine load (this machine is shared: separate runs differ by up to 3x)."""
+    steps = {'cnn': cnn_step(), 'vgg128': vgg_step(128), 'vgg64': vgg_step(64)}
+    print('ready', torch.__version__, flush=True)
+    for line in sys.stdin:
+        name = line.strip()
+        if name == 'quit':
+            break
+        t0 = time.perf_counter()
+        steps[name]()
+        print((time.perf_counter() - t0) * 1000, flush=True)
 
 
 def gram(f):
@@ -74,7 +96,8 @@ def vgg_features(x, weights):
     return out
 
 
-def vgg_ms(size, reps):
+def vgg_step(size):
+    """The VGG workload at `size` as a function running one step."""
     torch.manual_seed(0)
     weights = []
     for spec in VGG16:
@@ -95,13 +118,20 @@ def vgg_ms(size, reps):
             loss = loss + F.mse_loss(gram(f[k]), style_t[k])
         loss.backward()
         return x.grad
-    return best_ms(step, reps)
+    return step
+
+
+def vgg_ms(size, reps):
+    return best_ms(vgg_step(size), reps)
 
 
 def main():
     threads = int(sys.argv[sys.argv.index('--threads') + 1]) if '--threads' in sys.argv else 2
     quick = '--quick' in sys.argv
     torch.set_num_threads(threads)
+    if '--serve' in sys.argv:
+        serve()
+        return
     print(json.dumps({
         'threads': threads,
         'torch': torch.__version__,
