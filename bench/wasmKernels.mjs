@@ -20,7 +20,6 @@
 // The wasm backend runs on PHASEWISE_WASM_THREADS threads (default: all cores, at most 8); run it
 // with PHASEWISE_WASM_THREADS=1 for the single-threaded build (the premise).
 // Never used by tests (no timed assertion anywhere).
-import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
