@@ -75,28 +75,44 @@ export function tapOffset(g: ConvGeometry, grid: PhaseGrid, kh: number, kw: numb
 }
 
 /**
- * Fill `planes` (length ≥ `grid.planeFloats`) from images `[n0, n0 + grid.images)` of NHWC `x`:
- * zero it, then scatter each pixel (plane image index `n - n0`).
+ * Every run of input pixels that lands contiguously in the planes, for images `[n0, n0 + grid.images)`:
+ * per image, input row and column phase `b`, the row's pixels `iw ≡ b - padLeft (mod sw)` go to
+ * consecutive grid columns. `visit(s0, d0, count, step)`: `count` pixels, pixel `p` at `x[s0 + p·step]`
+ * (its C channels contiguous), channel `ci` of it to `planes[d0 + ci·stride + p]`.
  */
-export function fillPhasePlanes(x: Float32Array, g: ConvGeometry, grid: PhaseGrid, planes: Float32Array, n0 = 0): void {
+export function forEachPlaneRun(g: ConvGeometry, grid: PhaseGrid, n0: number, visit: (s0: number, d0: number, count: number, step: number) => void): void {
   const { inHeight: H, inWidth: W, inChannels: C, strideHeight: SH, strideWidth: SW, padTop, padLeft } = g;
   const { Hg, Wg, stride } = grid;
-  planes.fill(0, 0, grid.planeFloats);
   for (let n = 0; n < grid.images; n++) {
     for (let ih = 0; ih < H; ih++) {
       const r = ih + padTop;
       const a = r % SH;
       const i = (r - a) / SH;
       if (i >= Hg) continue;
-      for (let iw = 0; iw < W; iw++) {
-        const c = iw + padLeft;
-        const b = c % SW;
-        const j = (c - b) / SW;
-        if (j >= Wg) continue;
-        let d = (a * SW + b) * C * stride + (n * Hg + i) * Wg + j;
-        const s = (((n0 + n) * H + ih) * W + iw) * C;
-        for (let ci = 0; ci < C; ci++, d += stride) planes[d] = x[s + ci];
+      for (let b = 0; b < SW; b++) {
+        const iw0 = (((b - padLeft) % SW) + SW) % SW; // first column of phase b
+        if (iw0 >= W) continue;
+        const j0 = (iw0 + padLeft - b) / SW;
+        const count = Math.min(Math.ceil((W - iw0) / SW), Wg - j0);
+        if (count > 0) visit((((n0 + n) * H + ih) * W + iw0) * C, (a * SW + b) * C * stride + (n * Hg + i) * Wg + j0, count, SW * C);
       }
     }
   }
+}
+
+/** Scalar copy of pixels `[p0, count)` of a run (see {@link forEachPlaneRun}). */
+export function copyRun(x: Float32Array, planes: Float32Array, C: number, stride: number, s0: number, d0: number, p0: number, count: number, step: number): void {
+  for (let p = p0; p < count; p++) {
+    const s = s0 + p * step;
+    for (let ci = 0, d = d0 + p; ci < C; ci++, d += stride) planes[d] = x[s + ci];
+  }
+}
+
+/**
+ * Fill `planes` (length ≥ `grid.planeFloats`) from images `[n0, n0 + grid.images)` of NHWC `x`:
+ * zero it, then scatter each pixel (plane image index `n - n0`).
+ */
+export function fillPhasePlanes(x: Float32Array, g: ConvGeometry, grid: PhaseGrid, planes: Float32Array, n0 = 0): void {
+  planes.fill(0, 0, grid.planeFloats);
+  forEachPlaneRun(g, grid, n0, (s0, d0, count, step) => copyRun(x, planes, g.inChannels, grid.stride, s0, d0, 0, count, step));
 }

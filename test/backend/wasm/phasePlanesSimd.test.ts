@@ -8,8 +8,23 @@ import { transposeKernels } from '../../../src/backend/wasm/simdTranspose.js';
 import { f32, type WasmBackend } from '../../../src/backend/wasm/wasmHeap.js';
 import { randInt, randomValues, rng } from './helpers.js';
 
+/** The planes straight from their definition (phasePlanes.ts): every (phase, channel, grid position). */
+function referencePlanes(x: Float32Array, g: ReturnType<typeof convGeometry>, grid: ReturnType<typeof phaseGrid>, n0: number): Float32Array {
+  const { inHeight: H, inWidth: W, inChannels: C, strideHeight: SH, strideWidth: SW, padTop, padLeft } = g;
+  const out = new Float32Array(grid.planeFloats);
+  for (let a = 0; a < SH; a++) for (let b = 0; b < SW; b++) for (let ci = 0; ci < C; ci++) {
+    for (let n = 0; n < grid.images; n++) for (let i = 0; i < grid.Hg; i++) for (let j = 0; j < grid.Wg; j++) {
+      const ih = i * SH + a - padTop;
+      const iw = j * SW + b - padLeft;
+      const v = ih >= 0 && ih < H && iw >= 0 && iw < W ? x[(((n0 + n) * H + ih) * W + iw) * C + ci] : 0;
+      out[((a * SW + b) * C + ci) * grid.stride + (n * grid.Hg + i) * grid.Wg + j] = v;
+    }
+  }
+  return out;
+}
+
 describe('phase planes with the SIMD transposing scatter', () => {
-  it('equal the scalar fill exactly (random geometries: strides 1–3, paddings, dilations, widths not a multiple of 4, image groups)', async () => {
+  it('equal their definition and the scalar fill exactly (random geometries: strides 1–3, paddings, dilations, widths not a multiple of 4, image groups)', async () => {
     await initBackend('wasm');
     const backend = tf.backend() as unknown as WasmBackend;
     expect(transposeKernels(backend)).toBeDefined();
@@ -29,8 +44,10 @@ describe('phase planes with the SIMD transposing scatter', () => {
       const n0 = randInt(r, 0, N - 1);
       const grid = phaseGrid(g, N - n0);
       const x = tf.tensor(randomValues(r, [N, H, W, C]), [N, H, W, C]);
-      const want = new Float32Array(grid.planeFloats).fill(NaN);
-      fillPhasePlanes(x.dataSync() as Float32Array, g, grid, want, n0);
+      const want = referencePlanes(x.dataSync() as Float32Array, g, grid, n0);
+      const scalar = new Float32Array(grid.planeFloats).fill(NaN);
+      fillPhasePlanes(x.dataSync() as Float32Array, g, grid, scalar, n0);
+      expect(Array.from(scalar), 'scalar fill').toEqual(Array.from(want));
       const planes = backend.makeOutput([grid.planeFloats], 'float32');
       f32(backend, planes).fill(NaN); // every entry must be written (values or 0)
       fillPhasePlanesOnHeap(backend, (x as unknown as { dataId: object; shape: number[]; dtype: 'float32' }), g, grid, planes, n0);
