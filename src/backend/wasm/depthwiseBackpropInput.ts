@@ -27,6 +27,7 @@ import { depthwiseInputSimd } from './depthwiseInputSimd.js';
 import { depthwiseInputGather, gatherApplies } from './depthwiseGather.js';
 import { depthwiseInputInPlace, inPlaceApplies } from './depthwiseInPlace.js';
 import { gatherKernels } from './simdGather.js';
+import { derived } from './derivedTensors.js';
 import { depthwiseKernels } from './simdDepthwise.js';
 import { simdKernels } from './simdMadd.js';
 import { disposeInfo, f32, stockKernel } from './wasmHeap.js';
@@ -46,23 +47,24 @@ function viaForwardDepthwise(backend: WasmBackend, g: ConvGeometry, dy: TensorIn
   const bottom = H - OH - top + DH * (FH - 1);
   const right = W - OW - left + DW * (FW - 1);
   if (top < 0 || left < 0 || bottom < 0 || right < 0) return undefined;
-  const flipped = backend.makeOutput([FH, FW, CM, 1], 'float32');
-  {
+  // once per filter tensor (tfjs tensors are immutable): XNNPACK then packs it once
+  const flipped = derived(backend, filter, 'depthwiseFlipped', () => {
+    const t = backend.makeOutput([FH, FW, CM, 1], 'float32');
     const w = f32(backend, filter);
-    const wf = f32(backend, flipped);
+    const wf = f32(backend, t);
     for (let kh = 0; kh < FH; kh++) {
       for (let kw = 0; kw < FW; kw++) {
         const src = ((FH - 1 - kh) * FW + (FW - 1 - kw)) * CM;
         wf.set(w.subarray(src, src + CM), (kh * FW + kw) * CM);
       }
     }
-  }
+    return t;
+  });
   const out = stockKernel('DepthwiseConv2dNative')({
     inputs: { x: dy, filter: flipped },
     backend,
     attrs: { strides: 1, dilations: [DH, DW], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dimRoundingMode: undefined },
   });
-  disposeInfo(backend, flipped);
   const M = CM / C;
   if (M === 1) return out;
   const dx = backend.makeOutput(inShape, 'float32');
