@@ -1,5 +1,5 @@
 /**
- * Two wasm SIMD data-movement kernels on the tfjs wasm backend's memory (all arguments in bytes):
+ * Three memory-bound wasm SIMD kernels on the tfjs wasm backend's memory (all arguments in bytes):
  *
  * - `tr4(src, ps, dst, ds, cb, n4)`: pixels → channel planes, 4 pixels × 4 channels per step
  *   (a 4×4 transpose in registers). For pixels `p < 4·n4` at `src + p·ps` with `C = cb / 4`
@@ -8,6 +8,8 @@
  * - `bcopy(src, dst, dstep, cb, n)`: `n` blocks of `cb` bytes (a multiple of 16), packed at `src`,
  *   to `dst + j·dstep`: `dst[j·dstep + k] = src[j·cb + k]`. Scatters a strided conv's phase outputs
  *   into dx (subPixelInput.ts).
+ * - `colsum(x, rows, rb, acc)`: `acc[k] += Σ_{r < rows} x[r·rb + k]` for the `rb / 4` floats of a row
+ *   (`rb` a multiple of 16), rows added in order: bias gradients (sumLeadingAxes.ts).
  *
  * Hand-assembled like the other kernels (wasmOps.ts); undefined where wasm SIMD is unavailable.
  *
@@ -18,12 +20,14 @@
  * k?.tr4(xAddr, 2 * 4 * 32, planesAddr, 4 * S, 4 * 32, 3);
  * ```
  */
-import { leb, section, name, get, set, tee, ADD, LT_U, LOOP, END, BR_IF0, LOAD, STORE, MEMORY_IMPORT_SECTION } from './wasmOps.js';
+import { leb, section, name, get, set, tee, ADD, ADD4, LT_U, LOOP, END, BR_IF0, LOAD, STORE, MEMORY_IMPORT_SECTION } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
 /** See the module comment. */
 export type Tr4 = (src: number, ps: number, dst: number, ds: number, cb: number, n4: number) => void;
+/** See the module comment. */
+export type Colsum = (x: number, rows: number, rb: number, acc: number) => void;
 /** See the module comment. */
 export type Bcopy = (src: number, dst: number, dstep: number, cb: number, n: number) => void;
 
@@ -79,25 +83,41 @@ const BCOPY_BODY = [
   END,
 ];
 
+// colsum params: x0 rows1 rb2 acc3; i32 locals r4 j5
+const COLSUM_BODY = [
+  0x01, 0x02, 0x7f,
+  0x41, 0x00, ...set(4),
+  ...LOOP,
+  0x41, 0x00, ...set(5),
+  ...LOOP,
+  ...get(3), ...get(5), ADD, // address acc + j
+  ...get(3), ...get(5), ADD, ...LOAD(), ...get(0), ...get(5), ADD, ...LOAD(), ...ADD4, ...STORE(),
+  ...get(5), 0x41, 0x10, ADD, ...tee(5), ...get(2), LT_U, ...BR_IF0, END,
+  ...get(0), ...get(2), ADD, ...set(0),
+  ...get(4), 0x41, 0x01, ADD, ...tee(4), ...get(1), LT_U, ...BR_IF0, END,
+  END,
+];
+
 /** The module's bytes. */
 export const TRANSPOSE_WASM = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  ...section(1, [0x02, 0x60, 0x06, ...new Array(6).fill(0x7f), 0x00, 0x60, 0x05, ...new Array(5).fill(0x7f), 0x00]),
+  ...section(1, [0x03, 0x60, 0x06, ...new Array(6).fill(0x7f), 0x00, 0x60, 0x05, ...new Array(5).fill(0x7f), 0x00, 0x60, 0x04, ...new Array(4).fill(0x7f), 0x00]),
   ...MEMORY_IMPORT_SECTION(),
-  ...section(3, [0x02, 0x00, 0x01]),
-  ...section(7, [0x02, ...name('tr4'), 0x00, 0x00, ...name('bcopy'), 0x00, 0x01]),
-  ...section(10, [0x02, ...[TR4_BODY, BCOPY_BODY].flatMap((b) => [...leb(b.length), ...b])]),
+  ...section(3, [0x03, 0x00, 0x01, 0x02]),
+  ...section(7, [0x03, ...name('tr4'), 0x00, 0x00, ...name('bcopy'), 0x00, 0x01, ...name('colsum'), 0x00, 0x02]),
+  ...section(10, [0x03, ...[TR4_BODY, BCOPY_BODY, COLSUM_BODY].flatMap((b) => [...leb(b.length), ...b])]),
 ]);
 
 /** Both kernels, bound to one wasm memory. */
 export interface TransposeKernels {
   tr4: Tr4;
   bcopy: Bcopy;
+  colsum: Colsum;
 }
 
 const instances = new WeakMap<object, TransposeKernels | null>();
 
 /** The kernels bound to the backend's memory, or undefined without wasm SIMD support. */
 export function transposeKernels(backend: WasmBackend): TransposeKernels | undefined {
-  return boundKernels(backend, instances, TRANSPOSE_WASM, (e) => ({ tr4: e.tr4 as Tr4, bcopy: e.bcopy as Bcopy }));
+  return boundKernels(backend, instances, TRANSPOSE_WASM, (e) => ({ tr4: e.tr4 as Tr4, bcopy: e.bcopy as Bcopy, colsum: e.colsum as Colsum }));
 }

@@ -5,7 +5,8 @@
  *
  * Formula: with x viewed as `[outer, reduce, inner]` (the reduced axes `a..b` flattened into
  * `reduce`), `out[o, j] = Σ_r x[o, r, j]` — one pass over x, rows added into an `inner`-long
- * accumulator, four rows at a time. The stock kernel first transposes x so that the reduced axes
+ * accumulator (the SIMD `colsum` of simdTranspose.ts when `inner % 4 == 0`, else four rows at a time
+ * in JS). The stock kernel first transposes x so that the reduced axes
  * are innermost, which costs an extra pass and a copy of x.
  *
  * @example
@@ -15,10 +16,14 @@
  * ```
  */
 import { tf } from '../tf.js';
-import { f32, replacedSetup, replacedStockKernel, wasmBackendOf } from './wasmHeap.js';
+import { transposeKernels } from './simdTranspose.js';
+import { f32, heapAddress, replacedSetup, replacedStockKernel, wasmBackendOf } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo } from './wasmHeap.js';
 
 const KERNEL = 'Sum';
+
+/** Tuning: sum rows with the SIMD `colsum` kernel when `inner % 4 == 0` (false: the scalar loop, for tests). */
+export const sumTuning = { simd: true };
 
 /** `[outer, reduce, inner]` when `axes` is a contiguous block not containing the last axis, else undefined. */
 export function leadingBlock(shape: number[], axes: number[]): [number, number, number] | undefined {
@@ -63,7 +68,16 @@ function sum(args: KernelArgs): TensorInfo {
   const reduced = new Set(axes);
   const shape = attrs.keepDims ? x.shape.map((d, i) => (reduced.has(i) ? 1 : d)) : x.shape.filter((_, i) => !reduced.has(i));
   const out = backend.makeOutput(shape, 'float32');
-  sumRows(f32(backend, x), block[0], block[1], block[2], f32(backend, out));
+  const [outer, reduce, inner] = block;
+  const colsum = sumTuning.simd && inner % 4 === 0 && inner > 0 && reduce > 0 ? transposeKernels(backend)?.colsum : undefined;
+  if (!colsum) {
+    sumRows(f32(backend, x), outer, reduce, inner, f32(backend, out));
+    return out;
+  }
+  f32(backend, out).fill(0);
+  const xAddr = heapAddress(backend, x);
+  const oAddr = heapAddress(backend, out);
+  for (let o = 0; o < outer; o++) colsum(xAddr + 4 * o * reduce * inner, reduce, 4 * inner, oAddr + 4 * o * inner);
   return out;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../../src/backend/tf.js';
 import { initBackend } from '../../../src/backend/initBackend.js';
-import { leadingBlock } from '../../../src/backend/wasm/sumLeadingAxes.js';
+import { leadingBlock, sumTuning } from '../../../src/backend/wasm/sumLeadingAxes.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
 
 interface Case { shape: number[]; axis: number | number[]; keepDims: boolean }
@@ -24,6 +24,27 @@ function randomCases(seed: number, count: number): Case[] {
 }
 
 describe('wasm Sum (leading / middle axes without a transpose)', () => {
+  it('the SIMD column sum matches the cpu backend and the scalar loop (inner sizes a multiple of 4, 1–3 outer blocks)', async () => {
+    const r = rng(4711);
+    for (let t = 0; t < 25; t++) {
+      const shape = [randInt(r, 1, 3), randInt(r, 1, 40), randInt(r, 1, 9), 4 * randInt(r, 1, 12)];
+      const axis = r() < 0.5 ? [1, 2] : [0, 1, 2];
+      const v = randomValues(r, shape);
+      const run = () => tf.sum(tf.tensor(v, shape), axis);
+      const res = await cpuAndWasm(run);
+      expectClose(res.cpu[0], res.wasm[0], 1e-5, `simd sum ${JSON.stringify({ shape, axis })}`);
+      sumTuning.simd = false;
+      try {
+        const scalar = await cpuAndWasm(run);
+        expectClose(scalar.wasm[0], res.wasm[0], 1e-6, `simd vs scalar ${JSON.stringify({ shape, axis })}`);
+      } finally {
+        sumTuning.simd = true;
+      }
+    }
+    await initBackend('wasm');
+    expect(Array.from(tf.sum(tf.zeros([0, 3, 8]), [0, 1]).dataSync())).toEqual(new Array(8).fill(0)); // no rows
+  });
+
   it('matches the cpu backend on 60 random shapes and axes, with and without keepDims', async () => {
     for (const [i, c] of randomCases(21, 60).entries()) {
       const v = randomValues(rng(900 + i), c.shape);
