@@ -50,6 +50,27 @@ const HAND: Case[] = [
 describe('wasm depthwise input gradient, gather path (depthwiseGather.ts, simdGather.ts)', () => {
   afterEach(() => {
     depthwiseInputTuning.gather = true;
+    depthwiseInputTuning.gatherStride1 = 'auto';
+  });
+
+  it('stride 1, multiplier 1 (the single-threaded build\'s path): matches the cpu backend and XNNPACK\'s path', async () => {
+    const cases: Case[] = [
+      { x: [2, 14, 14, 32], f: [3, 3, 32, 1], pad: 'same' },
+      { x: [1, 9, 7, 8], f: [3, 3, 8, 1], pad: 'valid' },
+      { x: [3, 6, 11, 12], f: [5, 5, 12, 1], pad: 'same' },
+      { x: [1, 5, 5, 4], f: [1, 3, 4, 1], pad: [[0, 0], [0, 0], [2, 0], [0, 0]] },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const r = rng(1600 + i);
+      const dyv = randomValues(r, outShape(c));
+      const wv = randomValues(r, c.f);
+      depthwiseInputTuning.gatherStride1 = 'always';
+      const dx = await cpuAndWasm(inputGrad(c, dyv, wv));
+      expectClose(dx.cpu[0], dx.wasm[0], 1e-4, `gather stride 1 ${JSON.stringify(c)}`);
+      depthwiseInputTuning.gatherStride1 = 'never';
+      const xnn = await cpuAndWasm(inputGrad(c, dyv, wv));
+      expectClose(xnn.wasm[0], dx.wasm[0], 1e-5, `gather vs XNNPACK ${JSON.stringify(c)}`);
+    }
   });
 
   it('axisSegments lists every index once, with the taps that reach it', () => {
