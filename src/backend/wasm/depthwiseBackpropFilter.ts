@@ -101,11 +101,11 @@ function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
   const M = g.outChannels / g.inChannels;
   const stride1 = g.strideHeight === 1 && g.strideWidth === 1;
   const rows = inPlace && M === 1 && depthwiseFilterTuning.rows ? filterRowKernels(backend) : undefined;
-  if (inPlace && rows && stride1) return depthwiseFilterInPlace(backend, g, x, dy, rows[g.outChannels % 8 === 0 ? 2 : 1], filterShape);
+  if (inPlace && rows && stride1) return depthwiseFilterInPlace(backend, g, x, dy, { module: 'rows', key: g.outChannels % 8 === 0 ? 2 : 1 }, filterShape);
   const gen = rows && !stride1 && depthwiseFilterTuning.generated && genSweepApplies(g);
   const generated = gen ? depthwiseFilterGenerated(backend, g, x, dy, filterShape) : undefined;
   if (generated) return generated;
-  if (inPlace) return depthwiseFilterInPlace(backend, g, x, dy, inPlace.madd[M], filterShape, rows?.k);
+  if (inPlace) return depthwiseFilterInPlace(backend, g, x, dy, { module: 'madd', key: M as 1 | 2 | 4 }, filterShape, rows !== undefined);
   const madd = simdApplies(g) ? simdMadd(backend) : undefined;
   if (madd) return depthwiseFilterSimd(backend, g, x, dy, madd, filterShape);
   const acc = new Float64Array(g.filterHeight * g.filterWidth * g.outChannels);

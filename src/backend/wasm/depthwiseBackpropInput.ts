@@ -101,7 +101,7 @@ function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
   const gather = useGather && gatherApplies(g) ? gatherKernels(backend) : undefined;
   if (gather) return depthwiseInputGather(backend, g, dy, filter, gather, inShape);
   const inPlace = (strided || CM > C) && inPlaceApplies(g, true) ? depthwiseKernels(backend) : undefined;
-  if (inPlace) return depthwiseInputInPlace(backend, g, dy, filter, inPlace.maxpy[CM / C], inShape);
+  if (inPlace) return depthwiseInputInPlace(backend, g, dy, filter, { module: 'maxpy', key: (CM / C) as 1 | 2 }, inShape);
   const simd = strided && simdApplies(g) ? simdKernels(backend) : undefined;
   if (simd) return depthwiseInputSimd(backend, g, dy, filter, simd.maxpy, inShape);
   if (g.strideHeight === 1 && g.strideWidth === 1 && g.batch * OH * OW > 0) {

@@ -19,7 +19,8 @@ import type { ConvGeometry } from './convGeometry.js';
 import { generatedFilterKernel } from './depthwiseFilterGen.js';
 import type { GenKernel } from './depthwiseFilterGen.js';
 import { validRange } from './depthwiseInPlace.js';
-import { f32 } from './wasmHeap.js';
+import { simdPool, splitRange } from './simdPool.js';
+import { disposeInfo, f32 } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
 /** Whether this path applies: `M = 1`, `C` a multiple of 4, 1 to 9 taps, some output. */
@@ -71,18 +72,42 @@ function plan(backend: WasmBackend, g: ConvGeometry): Call[] | undefined {
   return calls;
 }
 
-/** The filter gradient `[fh, fw, C, 1]` (a new tensor), or undefined when a kernel is unavailable. Requires {@link genSweepApplies}. */
-export function depthwiseFilterGenerated(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo, filterShape: number[]): TensorInfo | undefined {
+/** Images `[n0, n1)` into the accumulators at `acc` (plain data: a worker can run it; byte addresses). */
+export interface GenJob { g: ConvGeometry; x: number; d: number; acc: number; n0: number; n1: number }
+
+/** Accumulate images `[job.n0, job.n1)` of the filter gradient at `job.acc` with this memory's generated kernels. */
+export function depthwiseGenImages(backend: WasmBackend, job: GenJob): void {
+  const { g } = job;
   const calls = plan(backend, g);
-  if (!calls) return undefined;
-  const out = backend.makeOutput(filterShape, 'float32');
-  f32(backend, out).fill(0);
-  const ptr = (t: TensorInfo) => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
-  const [px, pd, acc] = [ptr(x), ptr(dy), ptr(out)];
+  if (!calls) throw new Error('phasewise depthwise filter: no generated kernels on this memory');
   const xImage = 4 * g.inHeight * g.inWidth * g.inChannels;
   const dImage = 4 * g.outHeight * g.outWidth * g.outChannels;
-  for (let n = 0; n < g.batch; n++) {
-    for (const c of calls) c.k(px + n * xImage + c.x, pd + n * dImage + c.d, acc, c.rows);
+  for (let n = job.n0; n < job.n1; n++) {
+    for (const c of calls) c.k(job.x + n * xImage + c.x, job.d + n * dImage + c.d, job.acc, c.rows);
   }
+}
+
+/**
+ * The filter gradient `[fh, fw, C, 1]` (a new tensor), or undefined when a kernel is unavailable.
+ * Requires {@link genSweepApplies}. With a {@link simdPool}, images are split between the threads,
+ * each into its own accumulators, summed at the end.
+ */
+export function depthwiseFilterGenerated(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo, filterShape: number[]): TensorInfo | undefined {
+  if (!plan(backend, g)) return undefined;
+  const ptr = (t: TensorInfo) => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
+  const pool = simdPool(backend);
+  const ranges = splitRange(g.batch, pool ? pool.size + 1 : 1);
+  const size = filterShape.reduce((a, b) => a * b, 1);
+  const buf = backend.makeOutput([ranges.length * size], 'float32');
+  f32(backend, buf).fill(0);
+  const jobs: GenJob[] = ranges.map(([n0, n1], i) => ({ g, x: ptr(x), d: ptr(dy), acc: ptr(buf) + 4 * i * size, n0, n1 }));
+  if (pool) pool.run('depthwiseGenerated', jobs, (job) => depthwiseGenImages(backend, job));
+  else depthwiseGenImages(backend, jobs[0]);
+  const out = backend.makeOutput(filterShape, 'float32');
+  const o = f32(backend, out);
+  const a = f32(backend, buf);
+  o.set(a.subarray(0, size));
+  for (let part = 1; part < ranges.length; part++) for (let i = 0; i < size; i++) o[i] += a[part * size + i];
+  disposeInfo(backend, buf);
   return out;
 }

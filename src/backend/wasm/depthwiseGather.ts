@@ -17,8 +17,9 @@
  * ```
  */
 import type { ConvGeometry } from './convGeometry.js';
-import { MAX_TAPS } from './simdGather.js';
+import { gatherKernels, MAX_TAPS } from './simdGather.js';
 import type { GatherKernels } from './simdGather.js';
+import { simdPool, splitRange } from './simdPool.js';
 import { disposeInfo, f32 } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -67,6 +68,24 @@ function gcd(a: number, b: number): number {
   return b ? gcd(b, a % b) : a;
 }
 
+/** The gather calls of images `[n0, n1)` (plain data: a worker can run it); sizes in bytes. */
+export interface GatherJob {
+  calls: { dx: number; n: number; rows: number; T: number; tab: number }[];
+  dx: number; dy: number; tab: number; key: number; xstep: number; xs: number; ds: number;
+  image: number; dyImage: number; C: number; CM: number; n0: number; n1: number;
+}
+
+/** Run the gather calls for images `[job.n0, job.n1)` (kernels: the backend's own when not given). */
+export function depthwiseGatherImages(backend: WasmBackend, job: GatherJob, kernels = gatherKernels(backend)): void {
+  const ks = kernels?.[job.key];
+  if (!ks) throw new Error('phasewise depthwise gather: no SIMD kernels on this memory');
+  for (let n = job.n0; n < job.n1; n++) {
+    const xImg = job.dx + n * job.image;
+    const dImg = job.dy + n * job.dyImage;
+    for (const c of job.calls) ks[c.T](xImg + 4 * c.dx, job.xstep, job.xs, dImg, 4 * job.CM, job.ds, job.tab + 4 * c.tab, 4 * job.C, c.n, c.rows);
+  }
+}
+
 const ptr = (backend: WasmBackend, t: TensorInfo) => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
 
 /** The input gradient `inShape` (a new tensor). Requires {@link gatherApplies}`(g)`. */
@@ -111,12 +130,13 @@ export function depthwiseInputGather(backend: WasmBackend, g: ConvGeometry, dy: 
   const xstep = 4 * SW * C;
   const xs = 4 * SH * W * C;
   const ds = 4 * OW * CM;
-  const ks = kernels[(C % 16 === 0 ? 40 : 10) + M]; // four channel groups per step when C allows
-  for (let n = 0; n < g.batch; n++) {
-    const xImg = dxPtr + 4 * n * H * W * C;
-    const dImg = dyPtr + 4 * n * OH * OW * CM;
-    for (const c of calls) ks[c.T](xImg + 4 * c.dx, xstep, xs, dImg, 4 * CM, ds, tabPtr + 4 * c.tab, 4 * C, c.n, c.rows);
-  }
+  const key = (C % 16 === 0 ? 40 : 10) + M; // four channel groups per step when C allows
+  const pool = simdPool(backend);
+  const jobs: GatherJob[] = splitRange(g.batch, pool ? pool.size + 1 : 1).map(([n0, n1]) => ({
+    calls, dx: dxPtr, dy: dyPtr, tab: tabPtr, key, xstep, xs, ds, image: 4 * H * W * C, dyImage: 4 * OH * OW * CM, C, CM, n0, n1,
+  }));
+  if (pool) pool.run('depthwiseGather', jobs, (job) => depthwiseGatherImages(backend, job, kernels));
+  else depthwiseGatherImages(backend, jobs[0], kernels);
   if (zeros.length) {
     const d = f32(backend, dx);
     for (let n = 0; n < g.batch; n++) {

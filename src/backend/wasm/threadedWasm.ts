@@ -60,7 +60,7 @@ const blobText = new WeakMap<object, string>();
 const urlText = new Map<string, string>();
 
 /** Node options for the worker minus `--input-type` (the worker's text is a CommonJS script even under `node --input-type=module -e`). */
-function scriptArgv(argv: readonly string[]): string[] {
+export function scriptArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--input-type') i++;

@@ -1,0 +1,129 @@
+/**
+ * Worker threads that run phasewise's own SIMD kernels on the wasm backend's shared memory, so the
+ * loops that XNNPACK does not cover use every thread too (tfjs' threaded build, threadedWasm.ts).
+ *
+ * A task (simdTasks.ts) is a function of `(backend, job)` with `job` plain data: byte addresses, a
+ * geometry, an image range. `run(task, jobs, local)` posts `jobs[1..]` to the workers, runs
+ * `local(jobs[0])` on the calling thread meanwhile, then blocks (Atomics.wait, allowed on Node's
+ * main thread) until every worker is done. Jobs must write disjoint memory, and nothing may allocate
+ * on the wasm heap while they run. Workers start on the first {@link simdPool} call, in the
+ * background: until they have loaded, kernels run on the calling thread alone (never a wait for a
+ * worker's start-up). Workers are unref'd: they never keep the process alive.
+ *
+ * @example
+ * ```ts
+ * const pool = simdPool(backend);   // undefined on the single-threaded build or while workers load
+ * if (pool) pool.run('depthwiseInput', jobs, (job) => depthwiseInputImages(backend, job));
+ * ```
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { heapMemory, isShared } from './heapModule.js';
+import { scriptArgv } from './threadedWasm.js';
+import type { WasmBackend } from './wasmHeap.js';
+
+/** A pool bound to one shared wasm memory. */
+export interface SimdPool {
+  /** Worker count (the calling thread is one more). */
+  readonly size: number;
+  /** Run `jobs[0]` here with `local` and `jobs[i]` of `task` on worker i - 1; rethrows a failure. */
+  run<J extends object>(task: string, jobs: J[], local: (job: J) => void): void;
+}
+
+/** Tuning: use the pool when the backend has threads (false: every SIMD loop on the calling thread). */
+export const simdPoolTuning = { enabled: true, taskTimeoutMs: 120_000 };
+
+interface State {
+  pool: SimdPool;
+  ready: Int32Array;
+}
+
+const states = new WeakMap<object, State | null>();
+const WORKER = new URL('./simdWorker.js', import.meta.url);
+
+function xnnThreads(backend: WasmBackend): number {
+  const n = (backend as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }).wasm?.tfjs?.getThreadsCount?.();
+  return typeof n === 'number' && n > 0 ? n : 1;
+}
+
+function start(memory: object, workers: number): State {
+  const flags = new Int32Array(new SharedArrayBuffer(4 * workers));
+  const ready = new Int32Array(new SharedArrayBuffer(4 * workers));
+  const list = Array.from({ length: workers }, (_, slot) => {
+    const w = new Worker(WORKER, { workerData: { memory, flags, ready, slot }, execArgv: scriptArgv(process.execArgv) });
+    w.on('error', (e) => console.error('phasewise SIMD worker failed to start; its loops stay on the calling thread:', e));
+    w.unref();
+    return w;
+  });
+  const pool: SimdPool = {
+    size: workers,
+    run(task, jobs, local) {
+      if (jobs.length - 1 > workers) throw new RangeError(`simdPool.run: ${jobs.length} jobs for ${workers} workers + this thread`);
+      for (let i = 1; i < jobs.length; i++) {
+        Atomics.store(flags, i - 1, 0);
+        list[i - 1].postMessage({ task, job: jobs[i] });
+      }
+      let mine: unknown;
+      try {
+        if (jobs.length) local(jobs[0]);
+      } catch (e) {
+        mine = e;
+      }
+      const failed: string[] = [];
+      for (let i = 1; i < jobs.length; i++) {
+        if (Atomics.wait(flags, i - 1, 0, simdPoolTuning.taskTimeoutMs) === 'timed-out') failed.push(`${i - 1} (no answer in ${simdPoolTuning.taskTimeoutMs} ms)`);
+        else if (Atomics.load(flags, i - 1) !== 1) failed.push(String(i - 1));
+      }
+      if (mine) throw mine;
+      if (failed.length) throw new Error(`phasewise SIMD worker task '${task}' failed on worker(s) ${failed.join(', ')} (the error is on stderr)`);
+    },
+  };
+  return { pool, ready };
+}
+
+/**
+ * The pool for `backend`'s memory (`threads - 1` workers), or undefined: on a single-threaded build,
+ * without shared memory, when {@link simdPoolTuning} is off, or while its workers are still loading
+ * (the first call starts them).
+ */
+export function simdPool(backend: WasmBackend): SimdPool | undefined {
+  if (!simdPoolTuning.enabled) return undefined;
+  const heap = heapMemory(backend);
+  if (!heap || !isShared(heap.memory)) return undefined;
+  let state = states.get(heap.memory);
+  if (state === undefined) {
+    const threads = xnnThreads(backend);
+    // (running from sources, as under vitest, there is no compiled worker: no pool)
+    state = threads > 1 && existsSync(fileURLToPath(WORKER)) ? start(heap.memory, threads - 1) : null;
+    states.set(heap.memory, state);
+  }
+  if (!state) return undefined;
+  for (let i = 0; i < state.ready.length; i++) if (Atomics.load(state.ready, i) !== 1) return undefined;
+  return state.pool;
+}
+
+/**
+ * Start the pool for `backend` (if it can have one) and resolve once its workers are ready: true,
+ * or false without a pool or after `timeoutMs`. For benchmarks and tests; kernels never wait.
+ */
+export async function simdPoolReady(backend: WasmBackend, timeoutMs = 30_000): Promise<boolean> {
+  const t0 = Date.now();
+  for (;;) {
+    if (simdPool(backend)) return true;
+    const heap = heapMemory(backend);
+    if (!heap || states.get(heap.memory) === null || !simdPoolTuning.enabled || Date.now() - t0 > timeoutMs) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** `[0, n)` cut into `parts` contiguous ranges as equal as possible (empty ranges dropped). */
+export function splitRange(n: number, parts: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < parts; i++) {
+    const lo = Math.floor((i * n) / parts);
+    const hi = Math.floor(((i + 1) * n) / parts);
+    if (hi > lo) out.push([lo, hi]);
+  }
+  return out;
+}

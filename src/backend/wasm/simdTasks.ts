@@ -1,0 +1,22 @@
+/**
+ * The tasks a {@link simdPool} worker can run, by name: functions of `(backend, job)` whose job is
+ * plain data (byte addresses, a geometry, an image range). The worker calls them with a stand-in
+ * backend that has only the shared wasm memory.
+ *
+ * @example
+ * ```ts
+ * SIMD_TASKS.depthwiseInput(backend, { g, dx, d, wt, n0: 32, n1: 64, maxpy: { module: 'maxpy', key: 2 } });
+ * ```
+ */
+import { depthwiseGenImages } from './depthwiseFilterGenSweep.js';
+import { depthwiseGatherImages } from './depthwiseGather.js';
+import { depthwiseFilterImages, depthwiseInputImages } from './depthwiseInPlace.js';
+import type { WasmBackend } from './wasmHeap.js';
+
+/** Task functions by name. */
+export const SIMD_TASKS: Record<string, (backend: WasmBackend, job: never) => void> = {
+  depthwiseFilter: depthwiseFilterImages,
+  depthwiseInput: depthwiseInputImages,
+  depthwiseGather: (backend, job) => depthwiseGatherImages(backend, job),
+  depthwiseGenerated: depthwiseGenImages,
+};

@@ -1,0 +1,33 @@
+/**
+ * A {@link simdPool} worker: runs named tasks (simdTasks.ts) on the wasm backend's shared memory and
+ * reports each one through its slot of a shared Int32Array (1 done, 2 failed), which the posting
+ * thread waits on. It holds no tensors; its stand-in backend is the memory alone.
+ *
+ * @example
+ * ```ts
+ * new Worker(new URL('./simdWorker.js', import.meta.url), { workerData: { memory, flags, ready, slot: 0 } });
+ * ```
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { SIMD_TASKS } from './simdTasks.js';
+import type { WasmBackend } from './wasmHeap.js';
+
+const { memory, flags, ready, slot } = workerData as { memory: object; flags: Int32Array; ready: Int32Array; slot: number };
+const backend = { wasm: { wasmMemory: memory } } as unknown as WasmBackend;
+
+parentPort?.on('message', ({ task, job }: { task: string; job: never }) => {
+  let status = 1;
+  try {
+    const run = SIMD_TASKS[task];
+    if (!run) throw new Error(`unknown SIMD task '${task}'`);
+    run(backend, job);
+  } catch (e) {
+    status = 2;
+    console.error(`phasewise SIMD worker: task '${task}' failed:`, e);
+  }
+  Atomics.store(flags, slot, status);
+  Atomics.notify(flags, slot);
+});
+
+// loaded: the pool may post tasks now
+Atomics.store(ready, slot, 1);

@@ -1,0 +1,81 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { tf } from '../../../src/backend/tf.js';
+import { initBackend } from '../../../src/backend/initBackend.js';
+import { simdPool, splitRange } from '../../../src/backend/wasm/simdPool.js';
+import type { WasmBackend } from '../../../src/backend/wasm/wasmHeap.js';
+
+process.env.PHASEWISE_QUIET = '1';
+
+const dist = (f: string) => pathToFileURL(resolve('dist/backend/wasm', f)).href;
+
+// Depthwise gradients through every pooled path, with the pool and without; run by the compiled
+// package in a child process (the workers load dist/backend/wasm/simdWorker.js).
+const SCRIPT = `
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from 'phasewise';
+const { simdPool, simdPoolReady, simdPoolTuning } = await import(${JSON.stringify(dist('simdPool.js'))});
+await initBackend('wasm');
+const backend = tf.backend();
+const ready = await simdPoolReady(backend);
+const cases = [
+  { x: [5, 14, 14, 16], M: 1, s: 1 },   // filter: row kernels; input: XNNPACK (threaded)
+  { x: [4, 10, 9, 8], M: 2, s: 1 },     // in-place madd / maxpy
+  { x: [6, 15, 13, 16], M: 1, s: 2 },   // filter: generated kernels; input: gather
+  { x: [3, 12, 12, 4], M: 2, s: 2 },    // in-place filter (M = 2), gather input
+];
+const out = [];
+for (const [i, c] of cases.entries()) {
+  const x = tf.randomNormal(c.x, 0, 1, 'float32', 10 + i);
+  const w = tf.randomNormal([3, 3, c.x[3], c.M], 0, 1, 'float32', 20 + i);
+  const f = () => tf.grads((x, w) => tf.sum(tf.square(tf.depthwiseConv2d(x, w, c.s, 'same'))))([x, w]);
+  const results = {};
+  for (const on of [false, true]) {
+    simdPoolTuning.enabled = on;
+    const gs = f();
+    results[on] = gs.map((g) => Array.from(g.dataSync()));
+    tf.dispose(gs);
+  }
+  // max |pooled - single| / max |single|, per gradient
+  out.push(results.false.map((g, k) => {
+    const scale = Math.max(1, ...g.map(Math.abs));
+    return { n: g.length, nonzero: g.some((v) => v !== 0), rel: Math.max(...g.map((v, j) => Math.abs(v - results.true[k][j]))) / scale };
+  }));
+}
+let failure = '';
+try { simdPool(backend).run('noSuchTask', [{}, {}], () => {}); } catch (e) { failure = e.message; }
+console.log(JSON.stringify({ ready, size: simdPool(backend)?.size, out, failure }));
+`;
+
+describe('SIMD worker pool (simdPool.ts)', () => {
+  it('splitRange cuts [0, n) into contiguous, nearly equal, non-empty ranges', () => {
+    expect(splitRange(64, 2)).toEqual([[0, 32], [32, 64]]);
+    expect(splitRange(5, 2)).toEqual([[0, 2], [2, 5]]);
+    expect(splitRange(1, 2)).toEqual([[0, 1]]);
+    expect(splitRange(7, 3)).toEqual([[0, 2], [2, 4], [4, 7]]);
+    expect(splitRange(0, 2)).toEqual([]);
+  });
+
+  it('has no pool when running from sources (no compiled worker) or on one thread', async () => {
+    await initBackend('wasm');
+    expect(simdPool(tf.backend() as unknown as WasmBackend)).toBeUndefined();
+  });
+
+  it('gives the same depthwise gradients with the pool as without, reports a worker failure, and lets the process exit', () => {
+    const res = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', SCRIPT], {
+      env: { ...process.env, PHASEWISE_WASM_THREADS: '2', PHASEWISE_QUIET: '1' }, encoding: 'utf8', timeout: 120_000,
+    })) as { ready: boolean; size: number; out: { n: number; nonzero: boolean; rel: number }[][]; failure: string };
+    expect(res.ready).toBe(true);
+    expect(res.size).toBe(1);
+    expect(res.out).toHaveLength(4);
+    for (const [i, grads] of res.out.entries()) {
+      for (const [k, g] of grads.entries()) {
+        expect(g.nonzero, `case ${i} gradient ${k} is not all zero`).toBe(true);
+        expect(g.rel, `case ${i} gradient ${k}: pooled vs single-threaded`).toBeLessThanOrEqual(1e-5);
+      }
+    }
+    expect(res.failure).toMatch(/SIMD worker task 'noSuchTask' failed on worker\(s\) 0/);
+  });
+});
