@@ -13,16 +13,17 @@ const CPU_BATCH = 2;
 const READBACK = process.argv.includes('--readback');
 
 /** Best ms of each of `fs`, interleaved; without READBACK the output is only disposed, not read. */
-function timeCalls(fs, reps) {
+function timeCalls(fs, reps, warm = 6) {
   if (READBACK) return timeInterleaved(fs, reps);
   const best = fs.map(() => Infinity);
-  for (let i = 0; i < reps + 1; i++) {
+  // warm-up rounds: V8 compiles wasm in tiers, and a SIMD pool worker's instance tiers up on its own
+  for (let i = 0; i < reps + warm; i++) {
     fs.forEach((f, k) => {
       const t0 = performance.now();
       const out = f();
       const ms = performance.now() - t0;
       tf.dispose(out);
-      if (i > 0) best[k] = Math.min(best[k], ms);
+      if (i >= warm) best[k] = Math.min(best[k], ms);
     });
   }
   return best;

@@ -26,6 +26,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-cpu';
 import { initBackend } from '../dist/index.js';
 import { WASM_TRAINING_KERNELS } from '../dist/backend/wasm/registerWasmTrainingKernels.js';
+import { simdPoolReady } from '../dist/backend/wasm/simdPool.js';
 import { kernelRows } from './kernelRows.mjs';
 import { CNN_GFLOP, cnnStepMs, cnnWorkload, time, timeInterleaved, vggGflop, vggMs, vggWorkload } from './workloads.mjs';
 import { startTorch } from './torchPair.mjs';
@@ -40,6 +41,7 @@ const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 // (tfjs-backend-wasm registers its kernels when imported: they are here before any backend starts)
 const stock = Object.fromEntries(WASM_TRAINING_KERNELS.map((k) => [k, tf.getKernel(k, 'wasm')]));
 const info = await initBackend('wasm'); // the threaded build (PHASEWISE_WASM_THREADS, default: all cores), phasewise's kernels
+await simdPoolReady(tf.backend()); // phasewise's SIMD worker pool, started before any timing
 const ours = Object.fromEntries(WASM_TRAINING_KERNELS.map((k) => [k, tf.getKernel(k, 'wasm')]));
 function swapTo(configs) {
   for (const k of WASM_TRAINING_KERNELS) {
@@ -64,7 +66,7 @@ const matmulGflops = () => {
 };
 
 console.log(`phasewise bench:kernels — node ${process.version}, ${cpus().length} cores, load average ${load()} (1/5/15 min)`);
-console.log(`wasm: XNNPACK (matMul, forward conv) on ${info.threads} thread${info.threads === 1 ? '' : 's'} (PHASEWISE_WASM_THREADS); phasewise's own SIMD loops on 1; PyTorch runs in a separate process, after the tfjs timings.\n`);
+console.log(`wasm on ${info.threads} thread${info.threads === 1 ? '' : 's'} (PHASEWISE_WASM_THREADS): XNNPACK's pool and phasewise's SIMD worker pool; PyTorch runs in a separate process, after the tfjs timings.\n`);
 
 let rows = [];
 if (!process.argv.includes('--no-kernels')) {

@@ -9,6 +9,7 @@
  * ```
  */
 import { depthwiseGenImages } from './depthwiseFilterGenSweep.js';
+import { smallKImages } from './smallKFilter.js';
 import { depthwiseGatherImages } from './depthwiseGather.js';
 import { depthwiseFilterImages, depthwiseInputImages } from './depthwiseInPlace.js';
 import type { WasmBackend } from './wasmHeap.js';
@@ -19,4 +20,5 @@ export const SIMD_TASKS: Record<string, (backend: WasmBackend, job: never) => vo
   depthwiseInput: depthwiseInputImages,
   depthwiseGather: (backend, job) => depthwiseGatherImages(backend, job),
   depthwiseGenerated: depthwiseGenImages,
+  smallKFilter: (backend, job) => smallKImages(backend, job),
 };

@@ -17,7 +17,9 @@
  */
 import type { ConvGeometry } from './convGeometry.js';
 import { fillPadded, paddedSize } from './depthwiseFilterSimd.js';
-import type { Madd } from './simdMadd.js';
+import { heapMemory } from './heapModule.js';
+import { simdKernels, type Madd } from './simdMadd.js';
+import { simdPool, splitRange } from './simdPool.js';
 import { disposeInfo, f32 } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -30,7 +32,40 @@ export function smallKApplies(g: ConvGeometry): boolean {
   return K <= smallKChunking.maxK && g.outChannels % 4 === 0 && g.batch * g.outHeight * g.outWidth > 0;
 }
 
-/** `dW` as a new `filterShape` tensor. Requires {@link smallKApplies}. */
+/** Images `[n1, n2)` of one padded group (plain data: a worker can run it); byte addresses and strides. */
+export interface SmallKJob {
+  xp: number; perImage: number; dy: number; dyImage: number; acc: number; n1: number; n2: number;
+  K: number; CO: number; taps: number[]; xs: number; xstep: number; ds: number; rows: number;
+}
+
+/**
+ * Accumulate images `[job.n1, job.n2)` of a padded group into the `[K + 3, CO]` block at `job.acc`:
+ * triples of taps with `madds`, a trailing incomplete triple through the 3 spare rows, folded in.
+ */
+export function smallKImages(backend: WasmBackend, job: SmallKJob, madds = simdKernels(backend)?.madds): void {
+  if (!madds) throw new Error('phasewise conv filter gradient: no SIMD kernels on this memory');
+  const { K, CO, taps: tap } = job;
+  const memory = heapMemory(backend)?.memory as { buffer: ArrayBuffer } | undefined;
+  for (let k = 0; k < K; k += 3) {
+    const taps = Math.min(3, K - k);
+    const o1 = taps > 1 ? tap[k + 1] - tap[k] : 0;
+    const o2 = taps > 2 ? tap[k + 2] - tap[k] : 0;
+    const accAt = job.acc + 4 * (taps === 3 ? k : K) * CO;
+    for (let n = job.n1; n < job.n2; n++) {
+      madds(job.xp + n * job.perImage + tap[k], o1, o2, job.xs, job.xstep, job.dy + n * job.dyImage, job.ds, accAt, 4 * CO, 4 * CO, job.ds, job.rows);
+    }
+    if (taps < 3 && memory) {
+      const av = new Float32Array(memory.buffer, job.acc, (K + 3) * CO);
+      for (let i = 0; i < taps * CO; i++) av[k * CO + i] += av[K * CO + i];
+      av.fill(0, K * CO);
+    }
+  }
+}
+
+/**
+ * `dW` as a new `filterShape` tensor. Requires {@link smallKApplies}. With a {@link simdPool}, each
+ * padded group's images are split between the threads, each into its own accumulators.
+ */
 export function smallKFilterGradient(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo, madds: Madd, filterShape: number[]): TensorInfo {
   const { inChannels: CI, outChannels: CO, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW } = g;
   const { strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW } = g;
@@ -38,40 +73,35 @@ export function smallKFilterGradient(backend: WasmBackend, g: ConvGeometry, x: T
   const [Hp, Wp] = paddedSize(g);
   const perImage = Hp * Wp * CI;
   const images = Math.max(1, Math.min(g.batch, Math.floor(smallKChunking.paddedFloats / perImage)));
-  // accumulators [K taps + 3 spare taps, cout]: a trailing, incomplete triple of taps goes to the spares
-  const acc = backend.makeOutput([(K + 3) * CO], 'float32');
+  const pool = simdPool(backend);
+  const parts = pool ? pool.size + 1 : 1;
+  const size = (K + 3) * CO; // accumulators [K taps + 3 spare taps, cout] per thread
+  const acc = backend.makeOutput([parts * size], 'float32');
   const xp = backend.makeOutput([images * perImage], 'float32');
   f32(backend, acc).fill(0);
   const ptr = (t: TensorInfo) => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
-  const tap = (k: number) => {
+  const taps = Array.from({ length: K }, (_, k) => {
     const ci = k % CI;
     const kw = ((k - ci) / CI) % FW;
     const kh = (k - ci - kw * CI) / (CI * FW);
     return 4 * (((kh * DH) * Wp + kw * DW) * CI + ci);
-  };
+  });
   for (let n0 = 0; n0 < g.batch; n0 += images) {
     const count = Math.min(images, g.batch - n0);
     fillPadded(f32(backend, x), g, Hp, Wp, count, n0, f32(backend, xp));
-    for (let k = 0; k < K; k += 3) {
-      const taps = Math.min(3, K - k);
-      const o1 = taps > 1 ? tap(k + 1) - tap(k) : 0;
-      const o2 = taps > 2 ? tap(k + 2) - tap(k) : 0;
-      const accAt = ptr(acc) + 4 * (taps === 3 ? k : K) * CO;
-      for (let n = 0; n < count; n++) {
-        const xs = ptr(xp) + 4 * n * perImage + tap(k);
-        const ds = ptr(dy) + 4 * (n0 + n) * OH * OW * CO;
-        madds(xs, o1, o2, 4 * SH * Wp * CI, 4 * SW * CI, ds, 4 * OW * CO, accAt, 4 * CO, 4 * CO, 4 * OW * CO, OH);
-      }
-      if (taps < 3) {
-        const av = f32(backend, acc);
-        for (let i = 0; i < taps * CO; i++) av[k * CO + i] += av[K * CO + i];
-        av.fill(0, K * CO);
-      }
-    }
+    const jobs: SmallKJob[] = splitRange(count, parts).map(([n1, n2], i) => ({
+      xp: ptr(xp), perImage: 4 * perImage, dy: ptr(dy) + 4 * n0 * OH * OW * CO, dyImage: 4 * OH * OW * CO, acc: ptr(acc) + 4 * i * size,
+      n1, n2, K, CO, taps, xs: 4 * SH * Wp * CI, xstep: 4 * SW * CI, ds: 4 * OW * CO, rows: OH,
+    }));
+    if (pool) pool.run('smallKFilter', jobs, (job) => smallKImages(backend, job, madds));
+    else smallKImages(backend, jobs[0], madds);
   }
   disposeInfo(backend, xp);
   const out = backend.makeOutput(filterShape, 'float32');
-  f32(backend, out).set(f32(backend, acc).subarray(0, K * CO));
+  const o = f32(backend, out);
+  const a = f32(backend, acc);
+  o.set(a.subarray(0, K * CO));
+  for (let part = 1; part < parts; part++) for (let i = 0; i < K * CO; i++) o[i] += a[part * size + i];
   disposeInfo(backend, acc);
   return out;
 }

@@ -11,7 +11,7 @@ process.env.PHASEWISE_QUIET = '1';
 
 const dist = (f: string) => pathToFileURL(resolve('dist/backend/wasm', f)).href;
 
-// Depthwise gradients through every pooled path, with the pool and without; run by the compiled
+// Depthwise and small-K conv gradients through every pooled path, with the pool and without; run by the compiled
 // package in a child process (the workers load dist/backend/wasm/simdWorker.js).
 const SCRIPT = `
 import * as tf from '@tensorflow/tfjs-core';
@@ -25,12 +25,15 @@ const cases = [
   { x: [4, 10, 9, 8], M: 2, s: 1 },     // in-place madd / maxpy
   { x: [6, 15, 13, 16], M: 1, s: 2 },   // filter: generated kernels; input: gather
   { x: [3, 12, 12, 4], M: 2, s: 2 },    // in-place filter (M = 2), gather input
+  { x: [5, 12, 12, 1], conv: [3, 3, 1, 8], s: 1 },   // conv filter gradient, small K = 9 (madds)
+  { x: [3, 9, 11, 2], conv: [2, 2, 2, 4], s: 2 },    // small K = 8: a trailing pair of taps (spares)
 ];
 const out = [];
 for (const [i, c] of cases.entries()) {
   const x = tf.randomNormal(c.x, 0, 1, 'float32', 10 + i);
-  const w = tf.randomNormal([3, 3, c.x[3], c.M], 0, 1, 'float32', 20 + i);
-  const f = () => tf.grads((x, w) => tf.sum(tf.square(tf.depthwiseConv2d(x, w, c.s, 'same'))))([x, w]);
+  const w = tf.randomNormal(c.conv ?? [3, 3, c.x[3], c.M], 0, 1, 'float32', 20 + i);
+  const op = (x, w) => (c.conv ? tf.conv2d(x, w, c.s, 'same') : tf.depthwiseConv2d(x, w, c.s, 'same'));
+  const f = () => tf.grads((x, w) => tf.sum(tf.square(op(x, w))))([x, w]);
   const results = {};
   for (const on of [false, true]) {
     simdPoolTuning.enabled = on;
@@ -63,13 +66,13 @@ describe('SIMD worker pool (simdPool.ts)', () => {
     expect(simdPool(tf.backend() as unknown as WasmBackend)).toBeUndefined();
   });
 
-  it('gives the same depthwise gradients with the pool as without, reports a worker failure, and lets the process exit', () => {
+  it('gives the same depthwise and small-K conv gradients with the pool as without, reports a worker failure, and lets the process exit', () => {
     const res = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', SCRIPT], {
       env: { ...process.env, PHASEWISE_WASM_THREADS: '2', PHASEWISE_QUIET: '1' }, encoding: 'utf8', timeout: 120_000,
     })) as { ready: boolean; size: number; out: { n: number; nonzero: boolean; rel: number }[][]; failure: string };
     expect(res.ready).toBe(true);
     expect(res.size).toBe(1);
-    expect(res.out).toHaveLength(4);
+    expect(res.out).toHaveLength(6);
     for (const [i, grads] of res.out.entries()) {
       for (const [k, g] of grads.entries()) {
         expect(g.nonzero, `case ${i} gradient ${k} is not all zero`).toBe(true);
