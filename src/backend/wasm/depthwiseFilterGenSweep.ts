@@ -19,7 +19,7 @@ import type { ConvGeometry } from './convGeometry.js';
 import { generatedFilterKernel } from './depthwiseFilterGen.js';
 import type { GenKernel } from './depthwiseFilterGen.js';
 import { validRange } from './depthwiseInPlace.js';
-import { simdPool, splitRange } from './simdPool.js';
+import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
 import { disposeInfo, f32 } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -89,20 +89,18 @@ export function depthwiseGenImages(backend: WasmBackend, job: GenJob): void {
 
 /**
  * The filter gradient `[fh, fw, C, 1]` (a new tensor), or undefined when a kernel is unavailable.
- * Requires {@link genSweepApplies}. With a {@link simdPool}, images are split between the threads,
- * each into its own accumulators, summed at the end.
+ * Requires {@link genSweepApplies}. Images are cut into POOL_PARTS ranges, each into its own
+ * accumulators (summed in order), run on the SIMD pool's threads when it is ready.
  */
 export function depthwiseFilterGenerated(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo, filterShape: number[]): TensorInfo | undefined {
   if (!plan(backend, g)) return undefined;
   const ptr = (t: TensorInfo) => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
-  const pool = simdPool(backend);
-  const ranges = splitRange(g.batch, pool ? pool.size + 1 : 1);
+  const ranges = splitRange(g.batch, POOL_PARTS);
   const size = filterShape.reduce((a, b) => a * b, 1);
   const buf = backend.makeOutput([ranges.length * size], 'float32');
   f32(backend, buf).fill(0);
   const jobs: GenJob[] = ranges.map(([n0, n1], i) => ({ g, x: ptr(x), d: ptr(dy), acc: ptr(buf) + 4 * i * size, n0, n1 }));
-  if (pool) pool.run('depthwiseGenerated', jobs, (job) => depthwiseGenImages(backend, job));
-  else depthwiseGenImages(backend, jobs[0]);
+  runJobs(backend, 'depthwiseGenerated', jobs, (job) => depthwiseGenImages(backend, job));
   const out = backend.makeOutput(filterShape, 'float32');
   const o = f32(backend, out);
   const a = f32(backend, buf);

@@ -19,7 +19,7 @@
 import type { ConvGeometry } from './convGeometry.js';
 import { gatherKernels, MAX_TAPS } from './simdGather.js';
 import type { GatherKernels } from './simdGather.js';
-import { simdPool, splitRange } from './simdPool.js';
+import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
 import { disposeInfo, f32 } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -131,12 +131,10 @@ export function depthwiseInputGather(backend: WasmBackend, g: ConvGeometry, dy: 
   const xs = 4 * SH * W * C;
   const ds = 4 * OW * CM;
   const key = (C % 16 === 0 ? 40 : 10) + M; // four channel groups per step when C allows
-  const pool = simdPool(backend);
-  const jobs: GatherJob[] = splitRange(g.batch, pool ? pool.size + 1 : 1).map(([n0, n1]) => ({
+  const jobs: GatherJob[] = splitRange(g.batch, POOL_PARTS).map(([n0, n1]) => ({
     calls, dx: dxPtr, dy: dyPtr, tab: tabPtr, key, xstep, xs, ds, image: 4 * H * W * C, dyImage: 4 * OH * OW * CM, C, CM, n0, n1,
   }));
-  if (pool) pool.run('depthwiseGather', jobs, (job) => depthwiseGatherImages(backend, job, kernels));
-  else depthwiseGatherImages(backend, jobs[0], kernels);
+  runJobs(backend, 'depthwiseGather', jobs, (job) => depthwiseGatherImages(backend, job, kernels));
   if (zeros.length) {
     const d = f32(backend, dx);
     for (let n = 0; n < g.batch; n++) {

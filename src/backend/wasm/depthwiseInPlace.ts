@@ -26,7 +26,7 @@ import { heapMemory } from './heapModule.js';
 import { depthwiseKernels } from './simdDepthwise.js';
 import { filterRowKernels, type MaddK } from './simdFilterRows.js';
 import type { Madd } from './simdMadd.js';
-import { simdPool, splitRange } from './simdPool.js';
+import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
 import { disposeInfo, f32 } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -196,21 +196,20 @@ export function depthwiseFilterImages(backend: WasmBackend, job: FilterJob): voi
 
 /**
  * The filter gradient `[fh, fw, C, M]` (a new tensor). Requires {@link inPlaceApplies}`(g, false)`.
- * With a {@link simdPool}, images are split between the threads, each into its own accumulators.
+ * Images are cut into POOL_PARTS ranges, each into its own accumulators (summed in order), run on
+ * the SIMD pool's threads when it is ready.
  */
 export function depthwiseFilterInPlace(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo, madd: KernelRef, filterShape: number[], maddk = false): TensorInfo {
   const { outChannels: CM, filterHeight: FH, filterWidth: FW } = g;
   const taps = FH * FW;
   const T = Math.ceil(FW / 3);
-  const pool = simdPool(backend);
-  const ranges = splitRange(g.batch, pool ? pool.size + 1 : 1);
+  const ranges = splitRange(g.batch, POOL_PARTS);
   const size = accFloats(g);
   const buf = backend.makeOutput([ranges.length * size], 'float32');
   f32(backend, buf).fill(0);
   const base = ptr(backend, buf);
   const jobs: FilterJob[] = ranges.map(([n0, n1], i) => ({ g, x: ptr(backend, x), d: ptr(backend, dy), acc: base + 4 * i * size, n0, n1, madd, maddk }));
-  if (pool) pool.run('depthwiseFilter', jobs, (job) => depthwiseFilterImages(backend, job));
-  else depthwiseFilterImages(backend, jobs[0]);
+  runJobs(backend, 'depthwiseFilter', jobs, (job) => depthwiseFilterImages(backend, job));
   const out = backend.makeOutput(filterShape, 'float32');
   const o = f32(backend, out);
   const a = f32(backend, buf);
@@ -260,7 +259,8 @@ export function depthwiseInputImages(backend: WasmBackend, job: InputJob): void 
 
 /**
  * The input gradient `inShape` (a new tensor). Requires {@link inPlaceApplies}`(g, true)`.
- * With a {@link simdPool}, images are split between the threads (each writes its own images of dx).
+ * Images are cut into POOL_PARTS ranges (each writes its own images of dx), run on the SIMD pool's
+ * threads when it is ready.
  */
 export function depthwiseInputInPlace(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, maxpy: KernelRef, inShape: number[]): TensorInfo {
   const { outChannels: CM, filterHeight: FH, filterWidth: FW } = g;
@@ -282,11 +282,9 @@ export function depthwiseInputInPlace(backend: WasmBackend, g: ConvGeometry, dy:
       }
     }
   }
-  const pool = simdPool(backend);
-  const jobs: InputJob[] = splitRange(g.batch, pool ? pool.size + 1 : 1)
+  const jobs: InputJob[] = splitRange(g.batch, POOL_PARTS)
     .map(([n0, n1]) => ({ g, dx: ptr(backend, dx), d: ptr(backend, dy), wt: ptr(backend, wt), n0, n1, maxpy }));
-  if (pool) pool.run('depthwiseInput', jobs, (job) => depthwiseInputImages(backend, job));
-  else depthwiseInputImages(backend, jobs[0]);
+  runJobs(backend, 'depthwiseInput', jobs, (job) => depthwiseInputImages(backend, job));
   disposeInfo(backend, wt);
   return dx;
 }

@@ -3,9 +3,9 @@
  * loops that XNNPACK does not cover use every thread too (tfjs' threaded build, threadedWasm.ts).
  *
  * A task (simdTasks.ts) is a function of `(backend, job)` with `job` plain data: byte addresses, a
- * geometry, an image range. `run(task, jobs, local)` posts `jobs[1..]` to the workers, runs
- * `local(jobs[0])` on the calling thread meanwhile, then blocks (Atomics.wait, allowed on Node's
- * main thread) until every worker is done. Jobs must write disjoint memory, and nothing may allocate
+ * geometry, an image range. `run(task, jobs, local)` posts contiguous groups of jobs to the workers,
+ * runs the first group with `local` on the calling thread meanwhile, then blocks (Atomics.wait,
+ * allowed on Node's main thread) until every worker is done. Jobs must write disjoint memory, and nothing may allocate
  * on the wasm heap while they run. Workers start on the first {@link simdPool} call, in the
  * background: until they have loaded, kernels run on the calling thread alone (never a wait for a
  * worker's start-up). Workers are unref'd: they never keep the process alive.
@@ -13,7 +13,7 @@
  * @example
  * ```ts
  * const pool = simdPool(backend);   // undefined on the single-threaded build or while workers load
- * if (pool) pool.run('depthwiseInput', jobs, (job) => depthwiseInputImages(backend, job));
+ * runJobs(backend, 'depthwiseInput', jobs, (job) => depthwiseInputImages(backend, job));
  * ```
  */
 import { existsSync } from 'node:fs';
@@ -27,7 +27,7 @@ import type { WasmBackend } from './wasmHeap.js';
 export interface SimdPool {
   /** Worker count (the calling thread is one more). */
   readonly size: number;
-  /** Run `jobs[0]` here with `local` and `jobs[i]` of `task` on worker i - 1; rethrows a failure. */
+  /** Run `jobs` of `task`: a first contiguous group here with `local`, one group per worker; rethrows a failure. */
   run<J extends object>(task: string, jobs: J[], local: (job: J) => void): void;
 }
 
@@ -59,22 +59,24 @@ function start(memory: object, workers: number): State {
   const pool: SimdPool = {
     size: workers,
     run(task, jobs, local) {
-      if (jobs.length - 1 > workers) throw new RangeError(`simdPool.run: ${jobs.length} jobs for ${workers} workers + this thread`);
-      for (let i = 1; i < jobs.length; i++) {
-        Atomics.store(flags, i - 1, 0);
-        list[i - 1].postMessage({ task, job: jobs[i] });
-      }
+      // contiguous groups of jobs: the first here, one per worker
+      const groups = splitRange(jobs.length, workers + 1).map(([a, b]) => jobs.slice(a, b));
+      const posted = groups.slice(1);
+      posted.forEach((group, i) => {
+        Atomics.store(flags, i, 0);
+        list[i].postMessage({ task, jobs: group });
+      });
       let mine: unknown;
       try {
-        if (jobs.length) local(jobs[0]);
+        for (const job of groups[0] ?? []) local(job);
       } catch (e) {
         mine = e;
       }
       const failed: string[] = [];
-      for (let i = 1; i < jobs.length; i++) {
-        if (Atomics.wait(flags, i - 1, 0, simdPoolTuning.taskTimeoutMs) === 'timed-out') failed.push(`${i - 1} (no answer in ${simdPoolTuning.taskTimeoutMs} ms)`);
-        else if (Atomics.load(flags, i - 1) !== 1) failed.push(String(i - 1));
-      }
+      posted.forEach((_, i) => {
+        if (Atomics.wait(flags, i, 0, simdPoolTuning.taskTimeoutMs) === 'timed-out') failed.push(`${i} (no answer in ${simdPoolTuning.taskTimeoutMs} ms)`);
+        else if (Atomics.load(flags, i) !== 1) failed.push(String(i));
+      });
       if (mine) throw mine;
       if (failed.length) throw new Error(`phasewise SIMD worker task '${task}' failed on worker(s) ${failed.join(', ')} (the error is on stderr)`);
     },
@@ -115,6 +117,23 @@ export async function simdPoolReady(backend: WasmBackend, timeoutMs = 30_000): P
     if (!heap || states.get(heap.memory) === null || !simdPoolTuning.enabled || Date.now() - t0 > timeoutMs) return false;
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * Jobs per call: work is always cut into this many image ranges (fewer for small batches), each
+ * accumulating into its own block, and the blocks are summed in order — so a result does not depend
+ * on the thread count or on whether the pool was ready: runs are reproducible.
+ */
+export const POOL_PARTS = 8;
+
+/**
+ * Run `jobs` on the pool when it is ready, else all here in order; the results are the same either
+ * way when every job writes its own memory.
+ */
+export function runJobs<J extends object>(backend: WasmBackend, task: string, jobs: J[], local: (job: J) => void): void {
+  const pool = simdPool(backend);
+  if (pool && jobs.length > 1) pool.run(task, jobs, local);
+  else for (const job of jobs) local(job);
 }
 
 /** `[0, n)` cut into `parts` contiguous ranges as equal as possible (empty ranges dropped). */

@@ -15,12 +15,12 @@ import type { WasmBackend } from './wasmHeap.js';
 const { memory, flags, ready, slot } = workerData as { memory: object; flags: Int32Array; ready: Int32Array; slot: number };
 const backend = { wasm: { wasmMemory: memory } } as unknown as WasmBackend;
 
-parentPort?.on('message', ({ task, job }: { task: string; job: never }) => {
+parentPort?.on('message', ({ task, jobs }: { task: string; jobs: never[] }) => {
   let status = 1;
   try {
     const run = SIMD_TASKS[task];
     if (!run) throw new Error(`unknown SIMD task '${task}'`);
-    run(backend, job);
+    for (const job of jobs) run(backend, job);
   } catch (e) {
     status = 2;
     console.error(`phasewise SIMD worker: task '${task}' failed:`, e);

@@ -19,7 +19,7 @@ import type { ConvGeometry } from './convGeometry.js';
 import { fillPadded, paddedSize } from './depthwiseFilterSimd.js';
 import { heapMemory } from './heapModule.js';
 import { simdKernels, type Madd } from './simdMadd.js';
-import { simdPool, splitRange } from './simdPool.js';
+import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
 import { disposeInfo, f32 } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -63,8 +63,9 @@ export function smallKImages(backend: WasmBackend, job: SmallKJob, madds = simdK
 }
 
 /**
- * `dW` as a new `filterShape` tensor. Requires {@link smallKApplies}. With a {@link simdPool}, each
- * padded group's images are split between the threads, each into its own accumulators.
+ * `dW` as a new `filterShape` tensor. Requires {@link smallKApplies}. Each padded group's images are
+ * cut into POOL_PARTS ranges, each into its own accumulators (summed in order), run on the SIMD
+ * pool's threads when it is ready.
  */
 export function smallKFilterGradient(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo, madds: Madd, filterShape: number[]): TensorInfo {
   const { inChannels: CI, outChannels: CO, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW } = g;
@@ -73,9 +74,8 @@ export function smallKFilterGradient(backend: WasmBackend, g: ConvGeometry, x: T
   const [Hp, Wp] = paddedSize(g);
   const perImage = Hp * Wp * CI;
   const images = Math.max(1, Math.min(g.batch, Math.floor(smallKChunking.paddedFloats / perImage)));
-  const pool = simdPool(backend);
-  const parts = pool ? pool.size + 1 : 1;
-  const size = (K + 3) * CO; // accumulators [K taps + 3 spare taps, cout] per thread
+  const parts = Math.min(POOL_PARTS, images);
+  const size = (K + 3) * CO; // accumulators [K taps + 3 spare taps, cout] per image range
   const acc = backend.makeOutput([parts * size], 'float32');
   const xp = backend.makeOutput([images * perImage], 'float32');
   f32(backend, acc).fill(0);
@@ -93,8 +93,7 @@ export function smallKFilterGradient(backend: WasmBackend, g: ConvGeometry, x: T
       xp: ptr(xp), perImage: 4 * perImage, dy: ptr(dy) + 4 * n0 * OH * OW * CO, dyImage: 4 * OH * OW * CO, acc: ptr(acc) + 4 * i * size,
       n1, n2, K, CO, taps, xs: 4 * SH * Wp * CI, xstep: 4 * SW * CI, ds: 4 * OW * CO, rows: OH,
     }));
-    if (pool) pool.run('smallKFilter', jobs, (job) => smallKImages(backend, job, madds));
-    else smallKImages(backend, jobs[0], madds);
+    runJobs(backend, 'smallKFilter', jobs, (job) => smallKImages(backend, job, madds));
   }
   disposeInfo(backend, xp);
   const out = backend.makeOutput(filterShape, 'float32');
