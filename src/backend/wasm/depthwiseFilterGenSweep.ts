@@ -16,7 +16,8 @@
  * ```
  */
 import type { ConvGeometry } from './convGeometry.js';
-import { generatedFilterKernel } from './depthwiseFilterGen.js';
+import { generatedFilterKernel, genTuning } from './depthwiseFilterGen.js';
+import { heapMemory } from './heapModule.js';
 import type { GenKernel } from './depthwiseFilterGen.js';
 import { validRange } from './depthwiseInPlace.js';
 import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
@@ -51,7 +52,7 @@ interface Call {
 }
 
 /** The calls per image (kernels compiled or taken from the cache), or undefined if a kernel is unavailable. */
-function plan(backend: WasmBackend, g: ConvGeometry): Call[] | undefined {
+function makePlan(backend: WasmBackend, g: ConvGeometry): Call[] | undefined {
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW } = g;
   const { strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW, padTop, padLeft } = g;
   const cb = 4 * C;
@@ -69,6 +70,19 @@ function plan(backend: WasmBackend, g: ConvGeometry): Call[] | undefined {
       calls.push({ k, x: ((r.lo * SH + kh0 * DH - padTop) * W + q.lo * SW + kw0 * DW - padLeft) * cb, d: (r.lo * OW + q.lo) * cb, rows: r.hi - r.lo });
     }
   }
+  return calls;
+}
+
+const plans = new WeakMap<object, { key: string; calls: Call[] | undefined }>();
+
+/** {@link makePlan}, remembered for the last geometry per memory (a call runs up to POOL_PARTS jobs of one geometry). */
+function plan(backend: WasmBackend, g: ConvGeometry): Call[] | undefined {
+  const memory = heapMemory(backend)?.memory;
+  const key = JSON.stringify([g, genTuning]); // the kernels depend on the tuning too
+  const last = memory ? plans.get(memory) : undefined;
+  if (last && last.key === key) return last.calls;
+  const calls = makePlan(backend, g);
+  if (memory) plans.set(memory, { key, calls });
   return calls;
 }
 
