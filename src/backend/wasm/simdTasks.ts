@@ -11,7 +11,7 @@
 import { depthwiseGenImages } from './depthwiseFilterGenSweep.js';
 import { smallKImages } from './smallKFilter.js';
 import { depthwiseGatherImages } from './depthwiseGather.js';
-import { depthwiseFilterImages, depthwiseInputImages } from './depthwiseInPlace.js';
+import { depthwiseFilterImages, depthwiseInputImages } from './depthwiseInPlaceRun.js';
 import type { WasmBackend } from './wasmHeap.js';
 
 /** Task functions by name. */
