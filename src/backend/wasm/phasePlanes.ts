@@ -77,13 +77,14 @@ export function tapOffset(g: ConvGeometry, grid: PhaseGrid, kh: number, kw: numb
 /**
  * Every run of input pixels that lands contiguously in the planes, for images `[n0, n0 + grid.images)`:
  * per image, input row and column phase `b`, the row's pixels `iw ≡ b - padLeft (mod sw)` go to
- * consecutive grid columns. `visit(s0, d0, count, step)`: `count` pixels, pixel `p` at `x[s0 + p·step]`
+ * consecutive grid columns (only the group's images `[first, end)` when given). `visit(s0, d0, count, step)`: `count` pixels, pixel `p` at `x[s0 + p·step]`
  * (its C channels contiguous), channel `ci` of it to `planes[d0 + ci·stride + p]`.
  */
-export function forEachPlaneRun(g: ConvGeometry, grid: PhaseGrid, n0: number, visit: (s0: number, d0: number, count: number, step: number) => void): void {
+export function forEachPlaneRun(g: ConvGeometry, grid: PhaseGrid, n0: number, visit: (s0: number, d0: number, count: number, step: number) => void,
+  first = 0, end = grid.images): void {
   const { inHeight: H, inWidth: W, inChannels: C, strideHeight: SH, strideWidth: SW, padTop, padLeft } = g;
   const { Hg, Wg, stride } = grid;
-  for (let n = 0; n < grid.images; n++) {
+  for (let n = first; n < end; n++) {
     for (let ih = 0; ih < H; ih++) {
       const r = ih + padTop;
       const a = r % SH;

@@ -9,6 +9,7 @@
  * ```
  */
 import { depthwiseGenImages } from './depthwiseFilterGenSweep.js';
+import { phasePlanesImages } from './phasePlanesSimd.js';
 import { smallKImages } from './smallKFilter.js';
 import { depthwiseGatherImages } from './depthwiseGather.js';
 import { depthwiseFilterImages, depthwiseInputImages } from './depthwiseInPlaceRun.js';
@@ -21,4 +22,5 @@ export const SIMD_TASKS: Record<string, (backend: WasmBackend, job: never) => vo
   depthwiseGather: (backend, job) => depthwiseGatherImages(backend, job),
   depthwiseGenerated: depthwiseGenImages,
   smallKFilter: (backend, job) => smallKImages(backend, job),
+  phasePlanes: phasePlanesImages,
 };

@@ -11,7 +11,7 @@ process.env.PHASEWISE_QUIET = '1';
 
 const dist = (f: string) => pathToFileURL(resolve('dist/backend/wasm', f)).href;
 
-// Depthwise and small-K conv gradients through every pooled path, with the pool and without; run by the compiled
+// Depthwise and conv gradients through every pooled path, with the pool and without; run by the compiled
 // package in a child process (the workers load dist/backend/wasm/simdWorker.js).
 const SCRIPT = `
 import * as tf from '@tensorflow/tfjs-core';
@@ -27,6 +27,7 @@ const cases = [
   { x: [3, 12, 12, 4], M: 2, s: 2 },    // in-place filter (M = 2), gather input
   { x: [5, 12, 12, 1], conv: [3, 3, 1, 8], s: 1 },   // conv filter gradient, small K = 9 (madds)
   { x: [3, 9, 11, 2], conv: [2, 2, 2, 4], s: 2 },    // small K = 8: a trailing pair of taps (spares)
+  { x: [9, 14, 14, 8], conv: [3, 3, 8, 16], s: 2 },  // tap products: phase planes filled by the pool
 ];
 const out = [];
 for (const [i, c] of cases.entries()) {
@@ -72,7 +73,7 @@ describe('SIMD worker pool (simdPool.ts)', () => {
     })) as { ready: boolean; size: number; out: { n: number; nonzero: boolean; rel: number }[][]; failure: string };
     expect(res.ready).toBe(true);
     expect(res.size).toBe(1);
-    expect(res.out).toHaveLength(6);
+    expect(res.out).toHaveLength(7);
     for (const [i, grads] of res.out.entries()) {
       for (const [k, g] of grads.entries()) {
         expect(g.nonzero, `case ${i} gradient ${k} is not all zero`).toBe(true);
