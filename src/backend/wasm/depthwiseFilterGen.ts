@@ -24,7 +24,7 @@
  * generatedFilterKernel(backend, spec)?.(xAddr, dyAddr, accAddr, 13);
  * ```
  */
-import { leb, sleb, section, name, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, MEMORY_IMPORT_SECTION } from './wasmOps.js';
+import { leb, sleb, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, kernelModule } from './wasmOps.js';
 import { heapMemory, instantiateOnHeap } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -99,15 +99,7 @@ export function genBody(s: GenSpec): number[] {
 
 /** The module's bytes for `spec`: one exported function `k` of type `(i32 ×4) -> ()`. */
 export function genModule(s: GenSpec): Uint8Array {
-  const body = genBody(s);
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [0x01, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]),
-    ...MEMORY_IMPORT_SECTION(),
-    ...section(3, [0x01, 0x00]),
-    ...section(7, [0x01, ...name('k'), 0x00, 0x00]),
-    ...section(10, [0x01, ...leb(body.length), ...body]),
-  ]);
+  return kernelModule([{ name: 'k', params: 4, body: genBody(s) }]);
 }
 
 /** Whether a spec can be generated: 1 to 9 taps (registers), `cb` a positive multiple of 16, n ≥ 1. */

@@ -15,12 +15,12 @@
  * k?.madd[2](x, 4 * C, 8 * C, 4 * W * C, 4 * C, dy, 8 * W * C, acc, 8 * C, 8 * C, 8 * W * C, H);
  * ```
  */
-import { leb, section, name, get, set, tee, ADD, LT_U, SHR_U, MUL4, ADD4, LOOP, END, BR_IF0, SPLAT32, SPLAT64, LOAD, STORE, MEMORY_IMPORT_SECTION } from './wasmOps.js';
+import { get, set, tee, ADD, LT_U, SHR_U, MUL4, ADD4, LOOP, END, BR_IF0, SPLAT32, SPLAT64, LOAD, STORE, kernelModule, SHUFFLE32 } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { Madd } from './simdMadd.js';
 import type { WasmBackend } from './wasmHeap.js';
 
-const shuffle = (lanes: number[]) => [0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
+const shuffle = SHUFFLE32;
 // params: x0 o1 o2 xs3 xstep4 d5 ds6 acc7 as8 cb9 nb10 rows11; locals c12 r13 j14 xr15 dr16 jx17 (i32), dv18 (v128),
 // dq19 X0_20 X1_21 X2_22 A1_23 A2_24 addr25 cx26 (i32), extras 27.. (v128). Addresses are hoisted: per call
 // A_t = acc + t·as; per position dq = dr + j, X_t = xr + jx + o_t; per channel group cx = c >> sh (x's byte offset).
@@ -68,14 +68,7 @@ const maxpy2 = loops(3, 1, [
 const EXPORTS: [string, number[]][] = [['madd1', maddBody(1)], ['madd2', maddBody(2)], ['madd4', maddBody(4)], ['maxpy1', maxpy1], ['maxpy2', maxpy2]];
 
 /** The module's bytes. */
-export const DEPTHWISE_WASM = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  ...section(1, [0x01, 0x60, 0x0c, ...new Array(12).fill(0x7f), 0x00]),
-  ...MEMORY_IMPORT_SECTION(),
-  ...section(3, [EXPORTS.length, ...EXPORTS.map(() => 0x00)]),
-  ...section(7, [EXPORTS.length, ...EXPORTS.flatMap(([n], i) => [...name(n), 0x00, i])]),
-  ...section(10, [EXPORTS.length, ...EXPORTS.flatMap(([, b]) => [...leb(b.length), ...b])]),
-]);
+export const DEPTHWISE_WASM = kernelModule(EXPORTS.map(([n, body]) => ({ name: n, params: 12, body })));
 
 /** The in-place depthwise kernels by multiplier. */
 export interface DepthwiseKernels {

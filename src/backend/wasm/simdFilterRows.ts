@@ -22,7 +22,7 @@
  * k?.k(x, 4 * C, 8 * C, 8 * W * C, 8 * C, dy, 4 * OW * C, acc, 4 * C, 4 * C, 13 * 4 * C, 13, 3, 4 * W * C, 12 * C);
  * ```
  */
-import { leb, section, name, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, MEMORY_IMPORT_SECTION } from './wasmOps.js';
+import { leb, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, kernelModule } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { Madd } from './simdMadd.js';
 import type { WasmBackend } from './wasmHeap.js';
@@ -86,14 +86,7 @@ const BODY_K = [
 const EXPORTS: [string, number[]][] = [1, 2].map((U) => [`maddr${U}`, body(U)]);
 
 /** The module's bytes. */
-export const FILTER_ROWS_WASM = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  ...section(1, [0x02, 0x60, 0x0c, ...new Array(12).fill(0x7f), 0x00, 0x60, 0x0f, ...new Array(15).fill(0x7f), 0x00]),
-  ...MEMORY_IMPORT_SECTION(),
-  ...section(3, [EXPORTS.length + 1, ...EXPORTS.map(() => 0x00), 0x01]),
-  ...section(7, [EXPORTS.length + 1, ...EXPORTS.flatMap(([n], i) => [...name(n), 0x00, i]), ...name('maddk'), 0x00, EXPORTS.length]),
-  ...section(10, [EXPORTS.length + 1, ...[...EXPORTS.map(([, b]) => b), BODY_K].flatMap((b) => [...leb(b.length), ...b])]),
-]);
+export const FILTER_ROWS_WASM = kernelModule([...EXPORTS.map(([n, body]) => ({ name: n, params: 12, body })), { name: 'maddk', params: 15, body: BODY_K }]);
 
 /** {@link Madd} over `K` tap rows per row: the call `madd(x + k·xkh, …, acc + k·akh, …)` for `k < K`, row by row. */
 export type MaddK = (...args: [...Parameters<Madd>, K: number, xkh: number, akh: number]) => void;

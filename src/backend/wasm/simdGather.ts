@@ -18,7 +18,7 @@
  * k?.[11][1](dx, 8 * C, 8 * W * C, dy, 4 * C, 4 * OW * C, tab, 4 * C, 14, 1);
  * ```
  */
-import { leb, sleb, section, name, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, MEMORY_IMPORT_SECTION } from './wasmOps.js';
+import { leb, sleb, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, kernelModule, SHUFFLE32 } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -29,7 +29,7 @@ export type Gather = (dx: number, xstep: number, xs: number, d: number, dstep: n
 export const MAX_TAPS = 16;
 
 const I32LOAD = (off: number) => [0x28, 0x02, ...leb(off)];
-const shuffle = (lanes: number[]) => [0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
+const shuffle = SHUFFLE32;
 
 // params: dx0 xstep1 xs2 d3 dstep4 ds5 tab6 cb7 n8 rows9; i32 locals c10 r11 j12 xr13 dr14 xp15 dp16 c2_17,
 // O_t 18+t (dy offset of tap t), A_t 18+T+t (its weights), D_t 18+2T+t (dp + O_t); v128 locals P, Q.
@@ -71,14 +71,7 @@ const FUNCS: [string, number[]][] = [1, 4].flatMap((U) => [1, 2].flatMap((M) =>
   Array.from({ length: MAX_TAPS }, (_, i) => [`g${U}_${M}_${i + 1}`, body(M, i + 1, U)] as [string, number[]])));
 
 /** The module's bytes. */
-export const GATHER_WASM = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  ...section(1, [0x01, 0x60, 0x0a, ...new Array(10).fill(0x7f), 0x00]),
-  ...MEMORY_IMPORT_SECTION(),
-  ...section(3, [...leb(FUNCS.length), ...FUNCS.map(() => 0x00)]),
-  ...section(7, [...leb(FUNCS.length), ...FUNCS.flatMap(([n], i) => [...name(n), 0x00, ...leb(i)])]),
-  ...section(10, [...leb(FUNCS.length), ...FUNCS.flatMap(([, b]) => [...leb(b.length), ...b])]),
-]);
+export const GATHER_WASM = kernelModule(FUNCS.map(([n, body]) => ({ name: n, params: 10, body })));
 
 /** Gather kernels by `10·U + M` (channel groups per step, multiplier) then tap count T: `kernels[10·U + M][T]`. */
 export type GatherKernels = Record<number, Record<number, Gather>>;

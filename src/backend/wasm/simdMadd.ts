@@ -18,7 +18,7 @@
  * madd?.(x, 4 * C, 8 * C, 4 * (W + 2) * C, 4 * C, dy, 4 * W * C, acc, 4 * C, 4 * C, 4 * W * C, H);
  * ```
  */
-import { leb, section, name, get, set, tee, ADD, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, SPLAT32, LOAD, STORE, MEMORY_IMPORT_SECTION } from './wasmOps.js';
+import { get, set, tee, ADD, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, SPLAT32, LOAD, STORE, kernelModule } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -61,13 +61,10 @@ const MADDS_BODY = loops([0x02, 0x06, 0x7f, 0x01, 0x7b], [...fmas(0, []), ...fma
 const MAXPY_BODY = loops([0x03, 0x06, 0x7f, 0x01, 0x7b, 0x01, 0x7f], [...axpy(0, []), ...axpy(1, [...get(1), ADD]), ...axpy(2, [...get(2), ADD])]);
 
 /** The module's bytes. */
-export const MADD_WASM = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  ...section(1, [0x01, 0x60, 0x0c, ...new Array(12).fill(0x7f), 0x00]), // type: (i32 ×12) -> ()
-  ...MEMORY_IMPORT_SECTION(),
-  ...section(3, [0x03, 0x00, 0x00, 0x00]), // three functions of type 0
-  ...section(7, [0x03, ...name('madd'), 0x00, 0x00, ...name('maxpy'), 0x00, 0x01, ...name('madds'), 0x00, 0x02]), // export them
-  ...section(10, [0x03, ...[MADD_BODY, MAXPY_BODY, MADDS_BODY].flatMap((b) => [...leb(b.length), ...b])]),
+export const MADD_WASM = kernelModule([
+  { name: 'madd', params: 12, body: MADD_BODY },
+  { name: 'maxpy', params: 12, body: MAXPY_BODY },
+  { name: 'madds', params: 12, body: MADDS_BODY },
 ]);
 
 

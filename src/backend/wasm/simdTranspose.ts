@@ -20,7 +20,7 @@
  * k?.tr4(xAddr, 2 * 4 * 32, planesAddr, 4 * S, 4 * 32, 3);
  * ```
  */
-import { leb, section, name, get, set, tee, ADD, ADD4, LT_U, LOOP, END, BR_IF0, LOAD, STORE, MEMORY_IMPORT_SECTION } from './wasmOps.js';
+import { get, set, tee, ADD, ADD4, LT_U, LOOP, END, BR_IF0, LOAD, STORE, kernelModule, SHUFFLE32 } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -31,8 +31,7 @@ export type Colsum = (x: number, rows: number, rb: number, acc: number) => void;
 /** See the module comment. */
 export type Bcopy = (src: number, dst: number, dstep: number, cb: number, n: number) => void;
 
-/** i8x16.shuffle of two v128s by 32-bit lanes (0–3: first operand, 4–7: second). */
-const shuffle = (lanes: number[]) => [0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
+const shuffle = SHUFFLE32;
 const LO32 = shuffle([0, 4, 1, 5]);
 const HI32 = shuffle([2, 6, 3, 7]);
 const LO64 = shuffle([0, 1, 4, 5]);
@@ -99,16 +98,13 @@ const COLSUM_BODY = [
 ];
 
 /** The module's bytes. */
-export const TRANSPOSE_WASM = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  ...section(1, [0x03, 0x60, 0x06, ...new Array(6).fill(0x7f), 0x00, 0x60, 0x05, ...new Array(5).fill(0x7f), 0x00, 0x60, 0x04, ...new Array(4).fill(0x7f), 0x00]),
-  ...MEMORY_IMPORT_SECTION(),
-  ...section(3, [0x03, 0x00, 0x01, 0x02]),
-  ...section(7, [0x03, ...name('tr4'), 0x00, 0x00, ...name('bcopy'), 0x00, 0x01, ...name('colsum'), 0x00, 0x02]),
-  ...section(10, [0x03, ...[TR4_BODY, BCOPY_BODY, COLSUM_BODY].flatMap((b) => [...leb(b.length), ...b])]),
+export const TRANSPOSE_WASM = kernelModule([
+  { name: 'tr4', params: 6, body: TR4_BODY },
+  { name: 'bcopy', params: 5, body: BCOPY_BODY },
+  { name: 'colsum', params: 4, body: COLSUM_BODY },
 ]);
 
-/** Both kernels, bound to one wasm memory. */
+/** The three kernels, bound to one wasm memory. */
 export interface TransposeKernels {
   tr4: Tr4;
   bcopy: Bcopy;

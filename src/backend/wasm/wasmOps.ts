@@ -61,8 +61,11 @@ export const LOOP = [0x03, 0x40];
 export const END = 0x0b;
 export const BR_IF0 = [0x0d, 0x00];
 
+/** i8x16.shuffle of two v128s by 32-bit lanes (0–3: the first operand's, 4–7: the second's). */
+export const SHUFFLE32 = (lanes: number[]) => [0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
+
 /** The import section of every kernel module: `env.memory`, at least one page, not shared. */
-export const MEMORY_IMPORT_SECTION = () => section(2, [0x01, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]);
+const MEMORY_IMPORT_SECTION = () => section(2, [0x01, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]);
 
 /**
  * The same module importing a shared memory (limits flag 3: shared, min 1, max 65536 pages), as
@@ -93,4 +96,26 @@ export function withSharedMemoryImport(bytes: Uint8Array): Uint8Array {
     p = end;
   }
   return Uint8Array.from(out);
+}
+
+/**
+ * A whole kernel module: the wasm header, one function type per distinct parameter count (all i32,
+ * no result; in order of first use), the `env.memory` import, and every function exported under
+ * its name, in order.
+ *
+ * @example
+ * ```ts
+ * const bytes = kernelModule([{ name: 'k', params: 4, body: BODY }]);   // exports k(i32, i32, i32, i32)
+ * ```
+ */
+export function kernelModule(funcs: { name: string; params: number; body: number[] }[]): Uint8Array {
+  const arities = [...new Set(funcs.map((f) => f.params))];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [...leb(arities.length), ...arities.flatMap((n) => [0x60, ...leb(n), ...new Array(n).fill(0x7f), 0x00])]),
+    ...MEMORY_IMPORT_SECTION(),
+    ...section(3, [...leb(funcs.length), ...funcs.flatMap((f) => leb(arities.indexOf(f.params)))]),
+    ...section(7, [...leb(funcs.length), ...funcs.flatMap((f, i) => [...name(f.name), 0x00, ...leb(i)])]),
+    ...section(10, [...leb(funcs.length), ...funcs.flatMap((f) => [...leb(f.body.length), ...f.body])]),
+  ]);
 }
