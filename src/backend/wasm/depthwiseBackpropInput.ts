@@ -31,7 +31,7 @@ import { gatherKernels } from './simdGather.js';
 import { derived } from './derivedTensors.js';
 import { depthwiseKernels } from './simdDepthwise.js';
 import { simdKernels } from './simdMadd.js';
-import { disposeInfo, f32, stockKernel } from './wasmHeap.js';
+import { disposeInfo, f32, stockKernel, xnnThreads } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
@@ -42,12 +42,6 @@ const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
  * faster than XNNPACK's depthwise conv there), XNNPACK when it has threads (it wins with two).
  */
 export const depthwiseInputTuning: { gather: boolean; gatherStride1: 'auto' | 'always' | 'never' } = { gather: true, gatherStride1: 'auto' };
-
-/** XNNPACK's thread count on this wasm backend (1 for the single-threaded builds). */
-function xnnThreads(backend: WasmBackend): number {
-  const n = (backend as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }).wasm?.tfjs?.getThreadsCount?.();
-  return typeof n === 'number' && n > 0 ? n : 1;
-}
 
 /** Stride-1 input gradient by the wasm depthwise conv, or undefined when a flipped pad is negative. */
 function viaForwardDepthwise(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, inShape: number[]): TensorInfo | undefined {

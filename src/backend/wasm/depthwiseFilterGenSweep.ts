@@ -21,7 +21,7 @@ import { heapMemory } from './heapModule.js';
 import type { GenKernel } from './depthwiseFilterGen.js';
 import { validRange } from './depthwiseInPlace.js';
 import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
-import { disposeInfo, f32 } from './wasmHeap.js';
+import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
 /** Whether this path applies: `M = 1`, `C` a multiple of 4, 1 to 9 taps, some output. */
@@ -108,7 +108,7 @@ export function depthwiseGenImages(backend: WasmBackend, job: GenJob): void {
  */
 export function depthwiseFilterGenerated(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo, filterShape: number[]): TensorInfo | undefined {
   if (!plan(backend, g)) return undefined;
-  const ptr = (t: TensorInfo) => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
+  const ptr = (t: TensorInfo) => heapAddress(backend, t);
   const ranges = splitRange(g.batch, POOL_PARTS);
   const size = filterShape.reduce((a, b) => a * b, 1);
   const buf = backend.makeOutput([ranges.length * size], 'float32');

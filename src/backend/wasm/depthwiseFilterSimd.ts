@@ -19,7 +19,7 @@
  */
 import type { ConvGeometry } from './convGeometry.js';
 import type { Madd } from './simdMadd.js';
-import { disposeInfo, f32 } from './wasmHeap.js';
+import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
 /** Tuning: floats of the padded copy of one group of images (at least one image). */
@@ -74,7 +74,7 @@ export function depthwiseFilterSimd(backend: WasmBackend, g: ConvGeometry, x: Te
   const acc = backend.makeOutput([(FH * FW + 3) * C], 'float32');
   const xp = backend.makeOutput([images * perImage], 'float32');
   f32(backend, acc).fill(0);
-  const ptr = (t: TensorInfo) => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
+  const ptr = (t: TensorInfo) => heapAddress(backend, t);
   const tap = (kh: number, kw: number) => 4 * ((kh * DH) * Wp + kw * DW) * C;
   const spare = FH * FW * C;
   for (let n0 = 0; n0 < g.batch; n0 += images) {

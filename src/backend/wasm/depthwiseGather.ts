@@ -20,7 +20,7 @@ import type { ConvGeometry } from './convGeometry.js';
 import { gatherKernels, MAX_TAPS } from './simdGather.js';
 import type { GatherKernels } from './simdGather.js';
 import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
-import { disposeInfo, f32 } from './wasmHeap.js';
+import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
 /** dx indices `start + i·stride` (`i < count`) whose taps are `k` at dy index `o + i`. */
@@ -86,8 +86,6 @@ export function depthwiseGatherImages(backend: WasmBackend, job: GatherJob, kern
   }
 }
 
-const ptr = (backend: WasmBackend, t: TensorInfo) => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
-
 /** The input gradient `inShape` (a new tensor). Requires {@link gatherApplies}`(g)`. */
 export function depthwiseInputGather(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, kernels: GatherKernels, inShape: number[]): TensorInfo {
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CM } = g;
@@ -109,8 +107,8 @@ export function depthwiseInputGather(backend: WasmBackend, g: ConvGeometry, dy: 
   }
   const tab = backend.makeOutput([Math.max(1, tabInts)], 'int32');
   const dx = backend.makeOutput(inShape, 'float32');
-  const tabPtr = ptr(backend, tab);
-  const wPtr = ptr(backend, filter);
+  const tabPtr = heapAddress(backend, tab);
+  const wPtr = heapAddress(backend, filter);
   {
     const t = backend.typedArrayFromHeap(tab) as Int32Array;
     let i = 0;
@@ -125,8 +123,8 @@ export function depthwiseInputGather(backend: WasmBackend, g: ConvGeometry, dy: 
       }
     }
   }
-  const dxPtr = ptr(backend, dx);
-  const dyPtr = ptr(backend, dy);
+  const dxPtr = heapAddress(backend, dx);
+  const dyPtr = heapAddress(backend, dy);
   const xstep = 4 * SW * C;
   const xs = 4 * SH * W * C;
   const ds = 4 * OW * CM;

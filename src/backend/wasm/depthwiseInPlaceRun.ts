@@ -14,15 +14,13 @@
  */
 import type { ConvGeometry } from './convGeometry.js';
 import { sweepImage, sweepRows, type Targets } from './depthwiseInPlace.js';
-import { heapMemory } from './heapModule.js';
+import { heapFloats } from './heapModule.js';
 import { depthwiseKernels } from './simdDepthwise.js';
 import { filterRowKernels } from './simdFilterRows.js';
 import type { Madd } from './simdMadd.js';
 import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
-import { disposeInfo, f32 } from './wasmHeap.js';
+import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
-
-const ptr = (backend: WasmBackend, t: TensorInfo) => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
 
 /** Which kernel a sweep calls: `filterRowKernels(backend)[key]` or `depthwiseKernels(backend).madd / maxpy[key]`. */
 export interface KernelRef {
@@ -84,8 +82,8 @@ export function depthwiseFilterInPlace(backend: WasmBackend, g: ConvGeometry, x:
   const size = accFloats(g);
   const buf = backend.makeOutput([ranges.length * size], 'float32');
   f32(backend, buf).fill(0);
-  const base = ptr(backend, buf);
-  const jobs: FilterJob[] = ranges.map(([n0, n1], i) => ({ g, x: ptr(backend, x), d: ptr(backend, dy), acc: base + 4 * i * size, n0, n1, madd, maddk }));
+  const base = heapAddress(backend, buf);
+  const jobs: FilterJob[] = ranges.map(([n0, n1], i) => ({ g, x: heapAddress(backend, x), d: heapAddress(backend, dy), acc: base + 4 * i * size, n0, n1, madd, maddk }));
   runJobs(backend, 'depthwiseFilter', jobs, (job) => depthwiseFilterImages(backend, job));
   const out = backend.makeOutput(filterShape, 'float32');
   const o = f32(backend, out);
@@ -126,10 +124,8 @@ export function depthwiseInputImages(backend: WasmBackend, job: InputJob): void 
     single: (kh, kw) => job.wt + 4 * (3 * FH * T + (kh * FW + kw) * 3) * CM,
   };
   const image = H * W * C;
-  const memory = heapMemory(backend)?.memory as { buffer: ArrayBuffer } | undefined;
-  if (!memory) throw new Error('phasewise depthwise kernels: no wasm memory');
   for (let n = job.n0; n < job.n1; n++) {
-    new Float32Array(memory.buffer, job.dx + 4 * n * image, image).fill(0);
+    heapFloats(backend, job.dx + 4 * n * image, image).fill(0);
     sweepImage(g, maxpy, t, n);
   }
 }
@@ -160,7 +156,7 @@ export function depthwiseInputInPlace(backend: WasmBackend, g: ConvGeometry, dy:
     }
   }
   const jobs: InputJob[] = splitRange(g.batch, POOL_PARTS)
-    .map(([n0, n1]) => ({ g, dx: ptr(backend, dx), d: ptr(backend, dy), wt: ptr(backend, wt), n0, n1, maxpy }));
+    .map(([n0, n1]) => ({ g, dx: heapAddress(backend, dx), d: heapAddress(backend, dy), wt: heapAddress(backend, wt), n0, n1, maxpy }));
   runJobs(backend, 'depthwiseInput', jobs, (job) => depthwiseInputImages(backend, job));
   disposeInfo(backend, wt);
   return dx;

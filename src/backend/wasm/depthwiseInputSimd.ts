@@ -18,7 +18,7 @@
 import type { ConvGeometry } from './convGeometry.js';
 import { paddedSize } from './depthwiseFilterSimd.js';
 import type { Madd } from './simdMadd.js';
-import { disposeInfo, f32 } from './wasmHeap.js';
+import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
 /** Tuning: floats of the padded gradient buffer of one group of images (at least one image). */
@@ -75,7 +75,7 @@ export function depthwiseInputSimd(backend: WasmBackend, g: ConvGeometry, dy: Te
   const dxp = backend.makeOutput([images * perImage], 'float32');
   const dx = backend.makeOutput(inShape, 'float32');
   weightTriples(f32(backend, filter), FH, FW, C, f32(backend, wt));
-  const ptr = (t: TensorInfo) => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
+  const ptr = (t: TensorInfo) => heapAddress(backend, t);
   const tap = (kh: number, kw: number) => 4 * ((kh * DH) * Wp + kw * DW) * C;
   for (let n0 = 0; n0 < g.batch; n0 += images) {
     const count = Math.min(images, g.batch - n0);

@@ -28,6 +28,16 @@ export function heapMemory(backend: WasmBackend): { wa: WebAssemblyApi; memory: 
   return { wa, memory };
 }
 
+/**
+ * A float32 view of `length` floats at byte address `byteOffset` of the backend's wasm memory (for
+ * code that has addresses but no tensors, such as a SIMD pool worker). Re-take it after any allocation.
+ */
+export function heapFloats(backend: WasmBackend, byteOffset: number, length: number): Float32Array {
+  const memory = heapMemory(backend)?.memory as { buffer: ArrayBuffer } | undefined;
+  if (!memory) throw new Error('phasewise wasm kernels: the backend has no wasm memory');
+  return new Float32Array(memory.buffer, byteOffset, length);
+}
+
 /** Whether `memory` is a shared wasm memory (tfjs' threaded build). */
 export function isShared(memory: object): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && (memory as { buffer?: unknown }).buffer instanceof SharedArrayBuffer;

@@ -12,7 +12,7 @@
 import type { ConvGeometry } from './convGeometry.js';
 import { copyRun, fillPhasePlanes, forEachPlaneRun, type PhaseGrid } from './phasePlanes.js';
 import { transposeKernels } from './simdTranspose.js';
-import { heapMemory } from './heapModule.js';
+import { heapFloats } from './heapModule.js';
 import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
 import { f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
@@ -26,12 +26,11 @@ export interface PlanesJob { g: ConvGeometry; grid: PhaseGrid; x: number; planes
 /** Scatter images `[job.first, job.end)` of the group into the (already zeroed) planes with `tr4`. */
 export function phasePlanesImages(backend: WasmBackend, job: PlanesJob): void {
   const k = transposeKernels(backend);
-  const memory = heapMemory(backend)?.memory as { buffer: ArrayBuffer } | undefined;
-  if (!k || !memory) throw new Error('phasewise phase planes: no SIMD kernels on this memory');
+  if (!k) throw new Error('phasewise phase planes: no SIMD kernels on this memory');
   const { g, grid } = job;
   const C = g.inChannels;
-  const xs = new Float32Array(memory.buffer, job.x, g.batch * g.inHeight * g.inWidth * C);
-  const ps = new Float32Array(memory.buffer, job.planes, grid.planeFloats);
+  const xs = heapFloats(backend, job.x, g.batch * g.inHeight * g.inWidth * C);
+  const ps = heapFloats(backend, job.planes, grid.planeFloats);
   forEachPlaneRun(g, grid, job.n0, (s0, d0, count, step) => {
     const n4 = count >> 2;
     if (n4 > 0) k.tr4(job.x + 4 * s0, 4 * step, job.planes + 4 * d0, 4 * grid.stride, 4 * C, n4);

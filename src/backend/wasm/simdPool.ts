@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { heapMemory, isShared } from './heapModule.js';
 import { scriptArgv } from './threadedWasm.js';
-import type { WasmBackend } from './wasmHeap.js';
+import { xnnThreads, type WasmBackend } from './wasmHeap.js';
 
 /** A pool bound to one shared wasm memory. */
 export interface SimdPool {
@@ -41,11 +41,6 @@ interface State {
 
 const states = new WeakMap<object, State | null>();
 const WORKER = new URL('./simdWorker.js', import.meta.url);
-
-function xnnThreads(backend: WasmBackend): number {
-  const n = (backend as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }).wasm?.tfjs?.getThreadsCount?.();
-  return typeof n === 'number' && n > 0 ? n : 1;
-}
 
 function start(memory: object, workers: number): State {
   const flags = new Int32Array(new SharedArrayBuffer(4 * workers));

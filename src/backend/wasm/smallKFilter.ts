@@ -17,10 +17,10 @@
  */
 import type { ConvGeometry } from './convGeometry.js';
 import { fillPadded, paddedSize } from './depthwiseFilterSimd.js';
-import { heapMemory } from './heapModule.js';
+import { heapFloats } from './heapModule.js';
 import { simdKernels, type Madd } from './simdMadd.js';
 import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
-import { disposeInfo, f32 } from './wasmHeap.js';
+import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
 /** Tuning: the largest `K` for this path, and floats of the padded copy of one group of images. */
@@ -45,7 +45,6 @@ export interface SmallKJob {
 export function smallKImages(backend: WasmBackend, job: SmallKJob, madds = simdKernels(backend)?.madds): void {
   if (!madds) throw new Error('phasewise conv filter gradient: no SIMD kernels on this memory');
   const { K, CO, taps: tap } = job;
-  const memory = heapMemory(backend)?.memory as { buffer: ArrayBuffer } | undefined;
   for (let k = 0; k < K; k += 3) {
     const taps = Math.min(3, K - k);
     const o1 = taps > 1 ? tap[k + 1] - tap[k] : 0;
@@ -54,8 +53,8 @@ export function smallKImages(backend: WasmBackend, job: SmallKJob, madds = simdK
     for (let n = job.n1; n < job.n2; n++) {
       madds(job.xp + n * job.perImage + tap[k], o1, o2, job.xs, job.xstep, job.dy + n * job.dyImage, job.ds, accAt, 4 * CO, 4 * CO, job.ds, job.rows);
     }
-    if (taps < 3 && memory) {
-      const av = new Float32Array(memory.buffer, job.acc, (K + 3) * CO);
+    if (taps < 3) {
+      const av = heapFloats(backend, job.acc, (K + 3) * CO);
       for (let i = 0; i < taps * CO; i++) av[k * CO + i] += av[K * CO + i];
       av.fill(0, K * CO);
     }
@@ -79,7 +78,7 @@ export function smallKFilterGradient(backend: WasmBackend, g: ConvGeometry, x: T
   const acc = backend.makeOutput([parts * size], 'float32');
   const xp = backend.makeOutput([images * perImage], 'float32');
   f32(backend, acc).fill(0);
-  const ptr = (t: TensorInfo) => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
+  const ptr = (t: TensorInfo) => heapAddress(backend, t);
   const taps = Array.from({ length: K }, (_, k) => {
     const ci = k % CI;
     const kw = ((k - ci) / CI) % FW;

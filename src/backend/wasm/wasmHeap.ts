@@ -42,6 +42,12 @@ export function f32(backend: WasmBackend, info: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(info) as Float32Array;
 }
 
+/** XNNPACK's thread count on this wasm backend (1 for the single-threaded builds). */
+export function xnnThreads(backend: WasmBackend): number {
+  const n = (backend as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }).wasm?.tfjs?.getThreadsCount?.();
+  return typeof n === 'number' && n > 0 ? n : 1;
+}
+
 /** The byte address of a wasm tensor's data in the heap (for phasewise's SIMD kernels). */
 export function heapAddress(backend: WasmBackend, info: TensorInfo): number {
   const entry = backend.dataIdMap.get(info.dataId);
