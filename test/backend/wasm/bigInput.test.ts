@@ -11,9 +11,11 @@ function heapBytes(): number {
 describe('wasm conv gradients on a VGG-sized input (256×256×64, 3×3 → 64)', () => {
   it('are correct (adjoint identity) and their scratch memory stays bounded', async () => {
     await initBackend('wasm');
-    const x = tf.randomNormal([1, 256, 256, 64]) as tf.Tensor4D;
-    const w = tf.randomNormal([3, 3, 64, 64], 0, 0.05) as tf.Tensor4D;
-    const dy = tf.randomNormal([1, 256, 256, 64]) as tf.Tensor4D;
+    // seeded: with unseeded draws <dy, y> was now and then small enough that float32 rounding of the
+    // 4M-term sums neared the 1e-3 relative bound (a failure seen about once in ten runs)
+    const x = tf.randomNormal([1, 256, 256, 64], 0, 1, 'float32', 11) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, 64, 64], 0, 0.05, 'float32', 12) as tf.Tensor4D;
+    const dy = tf.randomNormal([1, 256, 256, 64], 0, 1, 'float32', 13) as tf.Tensor4D;
     const y = tf.conv2d(x, w, 1, 'same');
     const before = heapBytes();
     const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 64, 64] } as never) as tf.Tensor;
