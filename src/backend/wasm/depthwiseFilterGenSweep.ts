@@ -20,7 +20,7 @@ import { generatedFilterKernel, genTuning } from './depthwiseFilterGen.js';
 import { heapMemory } from './heapModule.js';
 import type { GenKernel } from './depthwiseFilterGen.js';
 import { validRange } from './depthwiseInPlace.js';
-import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
+import { POOL_PARTS, runJobs, splitRange, sumParts } from './simdPool.js';
 import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -116,10 +116,7 @@ export function depthwiseFilterGenerated(backend: WasmBackend, g: ConvGeometry, 
   const jobs: GenJob[] = ranges.map(([n0, n1], i) => ({ g, x: ptr(x), d: ptr(dy), acc: ptr(buf) + 4 * i * size, n0, n1 }));
   runJobs(backend, 'depthwiseGenerated', jobs, (job) => depthwiseGenImages(backend, job));
   const out = backend.makeOutput(filterShape, 'float32');
-  const o = f32(backend, out);
-  const a = f32(backend, buf);
-  o.set(a.subarray(0, size));
-  for (let part = 1; part < ranges.length; part++) for (let i = 0; i < size; i++) o[i] += a[part * size + i];
+  sumParts(f32(backend, buf), ranges.length, size, size, f32(backend, out));
   disposeInfo(backend, buf);
   return out;
 }

@@ -122,6 +122,20 @@ export async function simdPoolReady(backend: WasmBackend, timeoutMs = 30_000): P
 export const POOL_PARTS = 8;
 
 /**
+ * `out[i] = Σ_p blocks[p·stride + i]` for `i < n`, the `parts` accumulator blocks added in order
+ * (block 0 first): the fixed summation order that keeps {@link POOL_PARTS} results reproducible.
+ *
+ * @example
+ * ```ts
+ * sumParts(f32(backend, buf), ranges.length, size, size, f32(backend, out));
+ * ```
+ */
+export function sumParts(blocks: Float32Array, parts: number, stride: number, n: number, out: Float32Array): void {
+  out.set(blocks.subarray(0, n));
+  for (let p = 1; p < parts; p++) for (let i = 0; i < n; i++) out[i] += blocks[p * stride + i];
+}
+
+/**
  * Run `jobs` on the pool when it is ready, else all here in order; the results are the same either
  * way when every job writes its own memory.
  */

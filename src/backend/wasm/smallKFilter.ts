@@ -19,7 +19,7 @@ import type { ConvGeometry } from './convGeometry.js';
 import { fillPadded, paddedSize } from './depthwiseFilterSimd.js';
 import { heapFloats } from './heapModule.js';
 import { simdKernels, type Madd } from './simdMadd.js';
-import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
+import { POOL_PARTS, runJobs, splitRange, sumParts } from './simdPool.js';
 import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -96,10 +96,7 @@ export function smallKFilterGradient(backend: WasmBackend, g: ConvGeometry, x: T
   }
   disposeInfo(backend, xp);
   const out = backend.makeOutput(filterShape, 'float32');
-  const o = f32(backend, out);
-  const a = f32(backend, acc);
-  o.set(a.subarray(0, K * CO));
-  for (let part = 1; part < parts; part++) for (let i = 0; i < K * CO; i++) o[i] += a[part * size + i];
+  sumParts(f32(backend, acc), parts, size, K * CO, f32(backend, out));
   disposeInfo(backend, acc);
   return out;
 }
