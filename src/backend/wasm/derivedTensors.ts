@@ -22,8 +22,8 @@ interface Store { bySource: Map<object, Entries> }
 const stores = new WeakMap<WasmBackend, Store>();
 
 function storeOf(backend: WasmBackend): Store {
-  let store = stores.get(backend);
-  if (store) return store;
+  const known = stores.get(backend);
+  if (known) return known;
   const s: Store = { bySource: new Map() };
   const dispose = backend.disposeData.bind(backend);
   backend.disposeData = (dataId: object, force?: boolean) => {
@@ -36,8 +36,7 @@ function storeOf(backend: WasmBackend): Store {
     return r;
   };
   stores.set(backend, s);
-  store = s;
-  return store;
+  return s;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * {@link fillPhasePlanes} on the wasm heap with the SIMD transposing scatter of simdTranspose.ts:
  * the same planes (`planes[((a·sw + b)·C + ci)·S + q] = x[n, i·sh + a - padTop, j·sw + b - padLeft, ci]`,
- * 0 outside x), 4 pixels × 4 channels per step — ~4× less time than the scalar loop on 64×28²×32.
+ * 0 outside x), 4 pixels × 4 channels per step — about half the scalar loop's time (18 images of
+ * 28²×32, stride 2, one thread: 0.50 vs 1.11 ms, measured 2026-12-01).
  * Needs `C % 4 == 0` and wasm SIMD; otherwise it runs the scalar fillPhasePlanes.
  *
  * @example

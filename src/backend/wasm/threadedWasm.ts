@@ -13,7 +13,8 @@
  *    (browsers count hyper-threads), which reads `os.cpus().length` in Node → `os.cpus` reports
  *    2 × threads entries during initialisation.
  * The number of threads XNNPACK uses is `threads` (the caller included), at most 8 (tfjs' cap).
- * phasewise's own SIMD kernels keep running on the calling thread, on the now shared memory.
+ * phasewise's own SIMD kernels link to the now shared memory (heapModule.ts) and spread their loops
+ * over worker threads of their own (simdPool.ts).
  *
  * @example
  * ```ts
@@ -125,8 +126,7 @@ export async function withThreadedWasm<T>(threads: number, wasm: WasmThreadsApi,
     URL.createObjectURL = origCreate;
     os.cpus = origCpus;
     Object.defineProperty(globalThis, 'Worker', { value: PthreadWorker, writable: true, configurable: true });
-    if (prevFlag === undefined) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', prevFlag);
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', prevFlag ?? false);
   }
 }
 
