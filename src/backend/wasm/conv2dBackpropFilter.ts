@@ -4,7 +4,9 @@
  * Formula (NHWC, filter `[fh, fw, cin, cout]`):
  * `dW[kh, kw, ci, co] = Σ_{n, oh, ow} x[n, oh*sh + kh*dh - padTop, ow*sw + kw*dw - padLeft, ci] · dy[n, oh, ow, co]`.
  *
- * Three strategies, all on the wasm backend's own kernels or phasewise's SIMD kernel:
+ * Four strategies, all on the wasm backend's own kernels or phasewise's SIMD kernels:
+ * - `cout % 8 == 0` (any cin, stride, dilation, padding): outerFilter.ts, register-blocked outer
+ *   products of x and dy read in place, output channels split over threads (no packing of dy);
  * - small `K = fh·fw·cin` (≤ 27, e.g. a first layer) and `cout % 4 == 0`: smallKFilter.ts, one x
  *   value per position splat against dy's channels (the matmul would spend its time packing dy);
  * - otherwise, when x's phase grid (phasePlanes.ts) costs at most `maxGridOverhead` extra flops:
@@ -26,6 +28,8 @@ import { im2colTapsByPositions } from './im2col.js';
 import { simdKernels } from './simdMadd.js';
 import { smallKApplies, smallKFilterGradient } from './smallKFilter.js';
 import { tapProductsFilterGradient } from './tapProducts.js';
+import { outerApplies, outerFilterGradient } from './outerFilter.js';
+import { outerFilterKernel } from './simdOuterFilter.js';
 import { phaseGrid } from './phasePlanes.js';
 import { aliasOf, disposeInfo, f32, matMul, releaseAlias, stockKernel } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
@@ -34,9 +38,10 @@ const KERNEL = 'Conv2DBackpropFilter';
 
 /**
  * Tuning of the im2col path (floats): the `dy` chunk (the packed matmul operand) and the im2col
- * chunk; the largest grid overhead for the tap-products path, and its smallest channel count.
+ * chunk; the largest grid overhead for the tap-products path, and its smallest channel count;
+ * `outer`: use outerFilter.ts where it applies (false: the matmul paths, for comparisons).
  */
-export const filterChunking = { dyFloats: 1 << 17, colsFloats: 1 << 22, maxGridOverhead: 1.6, im2colBelowChannels: 4 };
+export const filterChunking = { dyFloats: 1 << 17, colsFloats: 1 << 22, maxGridOverhead: 1.6, im2colBelowChannels: 4, outer: true };
 
 /** Rows per chunk, where a row holds `rowPositions` positions: bounded by the dy and im2col chunk sizes. */
 function chunkRows(rowPositions: number, K: number, cout: number, totalRows: number): number {
@@ -83,8 +88,8 @@ function viaIm2col(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: Ten
 }
 
 /**
- * Filter gradient of an NHWC convolution on the wasm backend: for small `K = fh·fw·cin` the SIMD
- * kernel of smallKFilter.ts; otherwise one matmul per tap over x's phase planes (tapProducts.ts) or,
+ * Filter gradient of an NHWC convolution on the wasm backend: for `cout % 8 == 0` the outer-product
+ * kernel of outerFilter.ts; for small `K = fh·fw·cin` the SIMD kernel of smallKFilter.ts; otherwise one matmul per tap over x's phase planes (tapProducts.ts) or,
  * when the grid overhead is large or cin < 4, `dW = Σ_chunks im2col(x)_c · dy_c`.
  */
 export function filterGradient(
@@ -94,6 +99,8 @@ export function filterGradient(
   dy: TensorInfo,
   filterShape: number[],
 ): TensorInfo {
+  const outer = filterChunking.outer && outerApplies(g) ? outerFilterKernel(backend) : undefined;
+  if (outer) return outerFilterGradient(backend, g, x, dy, outer, filterShape);
   const madds = smallKApplies(g) ? simdKernels(backend)?.madds : undefined;
   if (madds) return smallKFilterGradient(backend, g, x, dy, madds, filterShape);
   const positions = g.batch * g.outHeight * g.outWidth;

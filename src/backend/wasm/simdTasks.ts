@@ -11,6 +11,8 @@
 import { depthwiseGenImages } from './depthwiseFilterGenSweep.js';
 import { phasePlanesImages } from './phasePlanesSimd.js';
 import { smallKImages } from './smallKFilter.js';
+import { outerFilterImages } from './outerFilter.js';
+import { foldImages } from './outerLayout.js';
 import { depthwiseGatherImages } from './depthwiseGather.js';
 import { depthwiseFilterImages, depthwiseInputImages } from './depthwiseInPlaceRun.js';
 import type { WasmBackend } from './wasmHeap.js';
@@ -23,4 +25,6 @@ export const SIMD_TASKS: Record<string, (backend: WasmBackend, job: never) => vo
   depthwiseGenerated: depthwiseGenImages,
   smallKFilter: (backend, job) => smallKImages(backend, job),
   phasePlanes: phasePlanesImages,
+  outerFilter: (backend, job) => outerFilterImages(backend, job),
+  outerFold: foldImages,
 };

@@ -25,9 +25,11 @@ const cases = [
   { x: [4, 10, 9, 8], M: 2, s: 1 },     // in-place madd / maxpy
   { x: [6, 15, 13, 16], M: 1, s: 2 },   // filter: generated kernels; input: gather
   { x: [3, 12, 12, 4], M: 2, s: 2 },    // in-place filter (M = 2), gather input
-  { x: [5, 12, 12, 1], conv: [3, 3, 1, 8], s: 1 },   // conv filter gradient, small K = 9 (madds)
+  { x: [5, 12, 12, 1], conv: [3, 3, 1, 4], s: 1 },   // conv filter gradient, small K = 9 (madds)
   { x: [3, 9, 11, 2], conv: [2, 2, 2, 4], s: 2 },    // small K = 8: a trailing pair of taps (spares)
-  { x: [9, 14, 14, 8], conv: [3, 3, 8, 16], s: 2 },  // tap products: phase planes filled by the pool
+  { x: [9, 14, 14, 8], conv: [3, 3, 8, 12], s: 2 },  // tap products: phase planes filled by the pool
+  { x: [9, 14, 14, 8], conv: [3, 3, 8, 16], s: 2 },  // outer products: output-channel blocks split over threads
+  { x: [7, 15, 13, 3], conv: [3, 3, 3, 32], s: 1 },  // outer products on taps folded into channels (fold pooled)
 ];
 const out = [];
 for (const [i, c] of cases.entries()) {
@@ -73,7 +75,7 @@ describe('SIMD worker pool (simdPool.ts)', () => {
     })) as { ready: boolean; size: number; out: { n: number; nonzero: boolean; rel: number }[][]; failure: string };
     expect(res.ready).toBe(true);
     expect(res.size).toBe(1);
-    expect(res.out).toHaveLength(7);
+    expect(res.out).toHaveLength(9);
     for (const [i, grads] of res.out.entries()) {
       for (const [k, g] of grads.entries()) {
         expect(g.nonzero, `case ${i} gradient ${k} is not all zero`).toBe(true);

@@ -1,0 +1,104 @@
+/**
+ * Filter gradient of a dense NHWC convolution with the SIMD outer-product kernel of
+ * simdOuterFilter.ts, for `cin % 4 == 0` and `cout % 8 == 0`: x is copied zero-padded once
+ * (fillPadded) and dy is read in place; nothing is packed (the wasm matmul re-packs its `dy` operand
+ * on every call, single-threaded — that packing was most of the old path's time on small layers).
+ *
+ * Formula: `dW[kh, kw, ci, co] = Σ_{n, oh, ow} xp[n, oh·sh + kh·dh, ow·sw + kw·dw, ci] · dy[n, oh, ow, co]`
+ * (xp: x padded by `padTop`, `padLeft`). Images are visited in order and each in bands of output rows
+ * (so a band's x and dy stay in cache while every channel block and tap reads them); each output
+ * channel block is summed by one thread, in that fixed order: the result does not depend on the
+ * thread count. Threads split the output channel blocks.
+ *
+ * @example
+ * ```ts
+ * const dW = outerFilterGradient(backend, g, x, dy, outer, [3, 3, 32, 64]);
+ * ```
+ */
+import type { ConvGeometry } from './convGeometry.js';
+import { foldImages, outerLayout, type FoldJob } from './outerLayout.js';
+import { outerFilterKernel, type OuterFilter } from './simdOuterFilter.js';
+import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
+import { disposeInfo, f32, heapAddress, xnnThreads } from './wasmHeap.js';
+import type { TensorInfo, WasmBackend } from './wasmHeap.js';
+
+/** Tuning: floats of the padded copy of one group of images; bytes of x and dy per band. */
+export const outerChunking = { paddedFloats: 1 << 22, bandBytes: 1 << 17 };
+
+/** Whether the path applies: `cout % 8 == 0` and some output (any `cin`: outerLayout.ts). */
+export function outerApplies(g: ConvGeometry): boolean {
+  return g.outChannels % 8 === 0 && g.batch * g.outHeight * g.outWidth > 0;
+}
+
+/** One thread's share (plain data: a pool worker can run it): output channels `[coFrom, coTo)` bytes, every image of a padded group. */
+export interface OuterJob {
+  x: number; xImage: number; dy: number; dyImage: number; acc: number; images: number;
+  /** `[x byte offset, dy byte offset, rows]` of each band of an image. */
+  bands: [number, number, number][];
+  coFrom: number; coTo: number; C: number; CO: number; FH: number; FW: number;
+  tapRow: number; tapCol: number; xs: number; xstep: number; cols: number;
+}
+
+/** Run one job: every image and band of its group, its output channels. */
+export function outerFilterImages(backend: WasmBackend, job: OuterJob, outer = outerFilterKernel(backend)): void {
+  if (!outer) throw new Error('phasewise conv filter gradient: no SIMD outer-product kernel on this memory');
+  const { C, CO } = job;
+  for (let n = 0; n < job.images; n++) {
+    for (const [xo, dyo, rows] of job.bands) {
+      outer(job.x + n * job.xImage + xo, job.dy + n * job.dyImage + dyo, job.acc, 4 * C, job.coFrom, job.coTo, 4 * CO,
+        job.FH, job.FW, job.tapRow, job.tapCol, job.xs, job.xstep, rows, job.cols, 4 * C * CO, CO);
+    }
+  }
+}
+
+/** Bands of output rows: as many rows per band as fit `bandBytes` of x and dy (at least one). */
+function bands(g: ConvGeometry, Wp: number, C: number): [number, number, number][] {
+  const { outHeight: OH, outWidth: OW, outChannels: CO, strideHeight: SH } = g;
+  const span = (g.filterHeight - 1) * g.dilationHeight + 1;
+  const bytes = (rows: number) => 4 * (((rows - 1) * SH + span) * Wp * C + rows * OW * CO);
+  let rows = OH;
+  while (rows > 1 && bytes(rows) > outerChunking.bandBytes) rows = Math.ceil(rows / 2);
+  const out: [number, number, number][] = [];
+  for (let r = 0; r < OH; r += rows) out.push([4 * r * SH * Wp * C, 4 * r * OW * CO, Math.min(rows, OH - r)]);
+  return out;
+}
+
+/** `dW` as a new `filterShape` tensor. Requires {@link outerApplies} and the kernel. */
+export function outerFilterGradient(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo, outer: OuterFilter, filterShape: number[]): TensorInfo {
+  const { outChannels: CO, outHeight: OH, outWidth: OW, filterHeight: FH } = g;
+  const L = outerLayout(g);
+  const rowsPerTap = L.FW * L.C; // accumulator rows per tap kh; dW has fw·cin of them
+  const direct = rowsPerTap === g.filterWidth * g.inChannels;
+  const perImage = L.Hp * L.Wp * L.C;
+  const images = Math.max(1, Math.min(g.batch, Math.floor(outerChunking.paddedFloats / perImage)));
+  const out = backend.makeOutput(filterShape, 'float32');
+  const acc = direct ? out : backend.makeOutput([FH * rowsPerTap * CO], 'float32');
+  const xp = backend.makeOutput([images * perImage], 'float32');
+  f32(backend, acc).fill(0);
+  const list = bands(g, L.Wp, L.C);
+  // output-channel blocks of 8 per thread; any split gives the same sums (each block has one owner)
+  const ranges = splitRange(CO / 8, Math.min(CO / 8, xnnThreads(backend)));
+  for (let n0 = 0; n0 < g.batch; n0 += images) {
+    const count = Math.min(images, g.batch - n0);
+    // x laid out for the kernel, by image ranges on the pool's threads
+    const folds: FoldJob[] = splitRange(count, Math.min(POOL_PARTS, count)).map(([n1, n2]) => ({
+      L, g, x: heapAddress(backend, x), out: heapAddress(backend, xp), n0, n1, n2 }));
+    runJobs(backend, 'outerFold', folds, (job) => foldImages(backend, job));
+    const jobs: OuterJob[] = ranges.map(([b0, b1]) => ({
+      x: heapAddress(backend, xp), xImage: 4 * perImage, dy: heapAddress(backend, dy) + 4 * n0 * OH * OW * CO, dyImage: 4 * OH * OW * CO,
+      acc: heapAddress(backend, acc), images: count, bands: list, coFrom: 32 * b0, coTo: 32 * b1, C: L.C, CO,
+      FH, FW: L.FW, tapRow: L.tapRow, tapCol: L.tapCol, xs: L.xs, xstep: L.xstep, cols: OW,
+    }));
+    runJobs(backend, 'outerFilter', jobs, (job) => outerFilterImages(backend, job, outer));
+  }
+  disposeInfo(backend, xp);
+  if (!direct) {
+    // folded taps: keep the first fw·cin of each tap's C4 rows (the rest multiplied zero channels)
+    const a = f32(backend, acc);
+    const o = f32(backend, out);
+    const keep = g.filterWidth * g.inChannels * CO;
+    for (let kh = 0; kh < FH; kh++) o.set(a.subarray(kh * rowsPerTap * CO, kh * rowsPerTap * CO + keep), kh * keep);
+    disposeInfo(backend, acc);
+  }
+  return out;
+}

@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { tf } from '../../../src/backend/tf.js';
+import { initBackend } from '../../../src/backend/initBackend.js';
+import { filterChunking } from '../../../src/backend/wasm/conv2dBackpropFilter.js';
+import { outerChunking } from '../../../src/backend/wasm/outerFilter.js';
+import { fillOuterInput, outerLayout } from '../../../src/backend/wasm/outerLayout.js';
+import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+interface Case { x: [number, number, number, number]; f: [number, number, number, number]; strides: [number, number]; pad: Pad }
+
+const outShape = (c: Case) => tf.backend_util.computeConv2DInfo(c.x, c.f, c.strides, 1, c.pad).outShape;
+
+function filterGrad(c: Case, xv: Float32Array, dyv: Float32Array) {
+  return () => tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor4d(xv, c.x), dy: tf.tensor(dyv, outShape(c)) },
+    { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.f } as never) as tf.Tensor;
+}
+
+// cout % 8 == 0: the outer-product path; cin % 4 == 0 (padded x) and not (taps folded into channels)
+const FIXED: Case[] = [
+  { x: [3, 28, 28, 1], f: [3, 3, 1, 32], strides: [1, 1], pad: 'same' }, // grey first layer: folded, 3 → 4 channels
+  { x: [2, 17, 15, 3], f: [3, 3, 3, 16], strides: [2, 2], pad: 'same' }, // RGB: folded, 9 → 12 channels
+  { x: [2, 9, 10, 2], f: [2, 2, 2, 8], strides: [1, 1], pad: 'valid' }, // folded, 4 channels: no padding channels
+  { x: [4, 14, 14, 32], f: [3, 3, 32, 64], strides: [2, 2], pad: 'same' },
+  { x: [2, 13, 11, 8], f: [5, 3, 8, 24], strides: [3, 2], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
+  { x: [1, 7, 7, 12], f: [1, 1, 12, 8], strides: [1, 1], pad: 'valid' },
+];
+
+function randomCases(seed: number, count: number): Case[] {
+  const r = rng(seed);
+  const out: Case[] = [];
+  while (out.length < count) {
+    const ci = [1, 2, 3, 4, 5, 8, 12][randInt(r, 0, 6)];
+    const kind = randInt(r, 0, 2);
+    const pad: Pad = kind === 0 ? 'same' : kind === 1 ? 'valid' : [[0, 0], [randInt(r, 0, 2), randInt(r, 0, 2)], [randInt(r, 0, 2), randInt(r, 0, 2)], [0, 0]];
+    const c: Case = {
+      x: [randInt(r, 1, 3), randInt(r, 1, 16), randInt(r, 1, 16), ci],
+      f: [randInt(r, 1, 4), randInt(r, 1, 4), ci, 8 * randInt(r, 1, 3)],
+      strides: [randInt(r, 1, 3), randInt(r, 1, 3)],
+      pad,
+    };
+    const o = outShape(c);
+    if (o[1] >= 1 && o[2] >= 1) out.push(c);
+  }
+  return out;
+}
+
+async function check(c: Case, seed: number): Promise<void> {
+  const r = rng(seed);
+  const xv = randomValues(r, c.x);
+  const dyv = randomValues(r, outShape(c));
+  const dW = await cpuAndWasm(filterGrad(c, xv, dyv));
+  expectClose(dW.cpu[0], dW.wasm[0], 1e-4, `outer-product Conv2DBackpropFilter ${JSON.stringify(c)}`);
+}
+
+describe('conv filter gradient through the SIMD outer-product kernel (outerFilter.ts)', () => {
+  const saved = { ...outerChunking };
+  afterEach(() => Object.assign(outerChunking, saved));
+
+  it('matches the cpu backend on fixed and random shapes (folded and padded layouts)', async () => {
+    for (const [i, c] of FIXED.entries()) await check(c, 10 + i);
+    for (const [i, c] of randomCases(3, 30).entries()) await check(c, 100 + i);
+  });
+
+  it('gives the same gradients when images are split into bands of one row and groups of one image', async () => {
+    outerChunking.bandBytes = 1;
+    outerChunking.paddedFloats = 1;
+    for (const [i, c] of FIXED.entries()) await check(c, 200 + i);
+  });
+
+  it('is used by the kernel: turning it off changes nothing but the path', async () => {
+    const c = FIXED[3];
+    const r = rng(5);
+    const [xv, dyv] = [randomValues(r, c.x), randomValues(r, outShape(c))];
+    await initBackend('wasm');
+    const on = filterGrad(c, xv, dyv)();
+    filterChunking.outer = false;
+    const off = filterGrad(c, xv, dyv)();
+    filterChunking.outer = true;
+    expectClose(off.dataSync(), on.dataSync(), 1e-5, 'outer vs tap products');
+    tf.dispose([on, off]);
+  });
+
+  it('is the adjoint of the forward Conv2D with dilations: <dW, W> = <dy, conv(x, W)>', async () => {
+    await initBackend('wasm');
+    const r = rng(9);
+    for (const [ci, dil] of [[1, [2, 1]], [8, [2, 3]], [3, [1, 2]]] as [number, [number, number]][]) {
+      tf.tidy(() => {
+        const f: Case['f'] = [3, 3, ci, 16];
+        const xs: Case['x'] = [2, 13, 12, ci];
+        const info = tf.backend_util.computeConv2DInfo(xs, f, 1, dil, 'same');
+        const x = tf.tensor4d(randomValues(r, xs), xs);
+        const w = tf.tensor4d(randomValues(r, f), f);
+        const dy = tf.tensor(randomValues(r, info.outShape), info.outShape);
+        const y = tf.engine().runKernel('Conv2D', { x, filter: w }, { strides: 1, pad: 'same', dilations: dil, dataFormat: 'NHWC' } as never) as tf.Tensor;
+        const lhs = tf.sum(tf.mul(dy, y)).dataSync()[0];
+        const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dilations: dil, dataFormat: 'NHWC', filterShape: f } as never) as tf.Tensor;
+        expect(Math.abs(tf.sum(tf.mul(dW, w)).dataSync()[0] - lhs) / Math.max(1, Math.abs(lhs)), `cin ${ci} dilations ${dil}`).toBeLessThan(1e-4);
+      });
+    }
+  });
+
+  it('leaks no tensors and no wasm buffers', async () => {
+    await initBackend('wasm');
+    for (const [i, c] of FIXED.entries()) {
+      const r = rng(300 + i);
+      expectNoLeak(filterGrad(c, randomValues(r, c.x), randomValues(r, outShape(c))), `outer ${JSON.stringify(c)}`);
+    }
+  });
+});
+
+describe('outerLayout / fillOuterInput', () => {
+  it('folds the fw taps into the channels: xk[n, i, j, kw·cin + c] = xp[n, i, j·sw + kw·dw, c], zeros elsewhere', () => {
+    const g = tf.backend_util.computeConv2DInfo([2, 5, 7, 3], [2, 3, 3, 8], [1, 2], [1, 2], 'same') as never as Parameters<typeof outerLayout>[0];
+    Object.assign(g, { padTop: (g as never as tf.backend_util.Conv2DInfo).padInfo.top, padLeft: (g as never as tf.backend_util.Conv2DInfo).padInfo.left, batch: 2 });
+    const L = outerLayout(g);
+    expect(L).toMatchObject({ folded: true, C: 12, FW: 1, Wp: g.outWidth });
+    const x = Float32Array.from({ length: 2 * 5 * 7 * 3 }, (_, i) => i + 1);
+    const out = new Float32Array(2 * L.Hp * L.Wp * L.C).fill(NaN);
+    fillOuterInput(L, g, x, 2, 0, out);
+    for (let n = 0; n < 2; n++) for (let i = 0; i < L.Hp; i++) for (let j = 0; j < L.Wp; j++) for (let m = 0; m < L.C; m++) {
+      const [kw, c] = [Math.floor(m / 3), m % 3];
+      const ih = i - g.padTop;
+      const iw = j * 2 + kw * 2 - g.padLeft;
+      const want = kw < 3 && ih >= 0 && ih < 5 && iw >= 0 && iw < 7 ? x[((n * 5 + ih) * 7 + iw) * 3 + c] : 0;
+      expect(out[((n * L.Hp + i) * L.Wp + j) * L.C + m], `n ${n} i ${i} j ${j} m ${m}`).toBe(want);
+    }
+  });
+});
