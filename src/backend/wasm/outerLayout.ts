@@ -11,12 +11,13 @@
  * @example
  * ```ts
  * const L = outerLayout(g);              // 3×3, cin = 1: L.C = 4 (3 taps + 1 zero channel), L.FW = 1
- * fillOuterInput(L, g, x, images, n0, buf);
+ * foldImages(backend, { L, g, x: heapAddress(backend, x), out: heapAddress(backend, buf), n0: 0, n1: 0, n2: g.batch });
  * ```
  */
 import type { ConvGeometry } from './convGeometry.js';
 import { fillPadded, paddedSize } from './depthwiseFilterSimd.js';
 import { heapFloats } from './heapModule.js';
+import { copyKernel } from './wasmCopy.js';
 import type { WasmBackend } from './wasmHeap.js';
 
 /** The kernel's view of x: channels `C` (a multiple of 4), taps `FH × FW`, rows `Hp × Wp` per image. */
@@ -46,47 +47,38 @@ export function outerLayout(g: ConvGeometry): OuterLayout {
   };
 }
 
-/** Fill `out` with images `[n0, n0 + images)` of NHWC `x` in layout `L` (zeros where x has no value). */
-export function fillOuterInput(L: OuterLayout, g: ConvGeometry, x: Float32Array, images: number, n0: number, out: Float32Array): void {
-  if (!L.folded) {
-    fillPadded(x, g, L.Hp, L.Wp, images, n0, out);
-    return;
-  }
-  const { inHeight: H, inWidth: W, inChannels: CI, padTop, padLeft, filterWidth: FW, dilationWidth: DW, strideWidth: SW } = g;
-  const { C, Hp, Wp } = L;
-  out.fill(0, 0, images * Hp * Wp * C);
-  for (let n = 0; n < images; n++) {
-    for (let i = 0; i < Hp; i++) {
-      const ih = i - padTop;
-      if (ih < 0 || ih >= H) continue;
-      const src = ((n0 + n) * H + ih) * W * CI;
-      const row = (n * Hp + i) * Wp * C;
-      for (let kw = 0; kw < FW; kw++) {
-        // column j·sw + kw·dw - padLeft must lie in [0, W)
-        const j0 = Math.max(0, Math.ceil((padLeft - kw * DW) / SW));
-        const j1 = Math.min(Wp, Math.ceil((W + padLeft - kw * DW) / SW));
-        const s0 = src + (kw * DW - padLeft) * CI;
-        const d0 = row + kw * CI;
-        if (CI === 1) {
-          for (let j = j0; j < j1; j++) out[d0 + j * C] = x[s0 + j * SW];
-          continue;
-        }
-        for (let j = j0; j < j1; j++) {
-          for (let c = 0; c < CI; c++) out[d0 + j * C + c] = x[s0 + j * SW * CI + c];
-        }
-      }
-    }
-  }
-}
-
 /** Images `[n1, n2)` of a group starting at image `n0` (plain data: a pool worker can run it); byte addresses. */
 export interface FoldJob { L: OuterLayout; g: ConvGeometry; x: number; out: number; n0: number; n1: number; n2: number }
 
-/** {@link fillOuterInput} of one job's images, on the heap. */
+/**
+ * Write the job's images of NHWC `x` in layout `L` (zeros where x has no value): fillPadded's copy,
+ * or for a folded layout one strided wasm copy (wasmCopy.ts) per image and tap kw.
+ */
 export function foldImages(backend: WasmBackend, job: FoldJob): void {
   const { L, g } = job;
-  const perImage = L.Hp * L.Wp * L.C;
-  const x = heapFloats(backend, job.x, (job.n0 + job.n2) * g.inHeight * g.inWidth * g.inChannels);
-  const out = heapFloats(backend, job.out + 4 * job.n1 * perImage, (job.n2 - job.n1) * perImage);
-  fillOuterInput(L, g, x, job.n2 - job.n1, job.n0 + job.n1, out);
+  const { inHeight: H, inWidth: W, inChannels: CI, padTop, padLeft, filterWidth: FW, dilationWidth: DW, strideWidth: SW } = g;
+  const { C, Hp, Wp } = L;
+  const perImage = Hp * Wp * C;
+  const images = job.n2 - job.n1;
+  const out = heapFloats(backend, job.out + 4 * job.n1 * perImage, images * perImage);
+  if (!L.folded) {
+    fillPadded(heapFloats(backend, job.x, (job.n0 + job.n2) * H * W * CI), g, Hp, Wp, images, job.n0 + job.n1, out);
+    return;
+  }
+  const copy = copyKernel(backend);
+  if (!copy) throw new Error('phasewise conv filter gradient: no wasm copy kernel on this memory');
+  out.fill(0);
+  const i0 = Math.max(0, padTop);
+  const i1 = Math.min(Hp, H + padTop);
+  for (let kw = 0; kw < FW && i1 > i0; kw++) {
+    // column j·sw + kw·dw - padLeft must lie in [0, W)
+    const j0 = Math.max(0, Math.ceil((padLeft - kw * DW) / SW));
+    const j1 = Math.min(Wp, Math.ceil((W + padLeft - kw * DW) / SW));
+    if (j1 <= j0) continue;
+    for (let n = 0; n < images; n++) {
+      const src = job.x + 4 * ((((job.n0 + job.n1 + n) * H + i0 - padTop) * W + j0 * SW + kw * DW - padLeft) * CI);
+      const dst = job.out + 4 * ((((job.n1 + n) * Hp + i0) * Wp + j0) * C + kw * CI);
+      copy(src, dst, i1 - i0, 4 * W * CI, 4 * Wp * C, j1 - j0, 4 * SW * CI, 4 * C, CI);
+    }
+  }
 }

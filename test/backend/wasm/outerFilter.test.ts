@@ -3,7 +3,8 @@ import { tf } from '../../../src/backend/tf.js';
 import { initBackend } from '../../../src/backend/initBackend.js';
 import { filterChunking } from '../../../src/backend/wasm/conv2dBackpropFilter.js';
 import { outerChunking } from '../../../src/backend/wasm/outerFilter.js';
-import { fillOuterInput, outerLayout } from '../../../src/backend/wasm/outerLayout.js';
+import { foldImages, outerLayout } from '../../../src/backend/wasm/outerLayout.js';
+import { heapAddress, type WasmBackend } from '../../../src/backend/wasm/wasmHeap.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
@@ -109,21 +110,27 @@ describe('conv filter gradient through the SIMD outer-product kernel (outerFilte
   });
 });
 
-describe('outerLayout / fillOuterInput', () => {
-  it('folds the fw taps into the channels: xk[n, i, j, kw·cin + c] = xp[n, i, j·sw + kw·dw, c], zeros elsewhere', () => {
-    const g = tf.backend_util.computeConv2DInfo([2, 5, 7, 3], [2, 3, 3, 8], [1, 2], [1, 2], 'same') as never as Parameters<typeof outerLayout>[0];
-    Object.assign(g, { padTop: (g as never as tf.backend_util.Conv2DInfo).padInfo.top, padLeft: (g as never as tf.backend_util.Conv2DInfo).padInfo.left, batch: 2 });
+describe('outerLayout / foldImages', () => {
+  it('folds the fw taps into the channels: xk[n, i, j, kw·cin + c] = xp[n, i, j·sw + kw·dw, c], zeros elsewhere', async () => {
+    await initBackend('wasm');
+    const backend = tf.backend() as unknown as WasmBackend;
+    const info = tf.backend_util.computeConv2DInfo([3, 5, 7, 3], [2, 3, 3, 8], [1, 2], [1, 2], 'same');
+    const g = { ...info, batch: 3, padTop: info.padInfo.top, padLeft: info.padInfo.left } as never as Parameters<typeof outerLayout>[0];
     const L = outerLayout(g);
-    expect(L).toMatchObject({ folded: true, C: 12, FW: 1, Wp: g.outWidth });
-    const x = Float32Array.from({ length: 2 * 5 * 7 * 3 }, (_, i) => i + 1);
-    const out = new Float32Array(2 * L.Hp * L.Wp * L.C).fill(NaN);
-    fillOuterInput(L, g, x, 2, 0, out);
-    for (let n = 0; n < 2; n++) for (let i = 0; i < L.Hp; i++) for (let j = 0; j < L.Wp; j++) for (let m = 0; m < L.C; m++) {
+    expect(L).toMatchObject({ folded: true, C: 12, FW: 1, Wp: info.outWidth });
+    const xv = Float32Array.from({ length: 3 * 5 * 7 * 3 }, (_, i) => i + 1);
+    const x = tf.tensor(xv);
+    const out = tf.fill([3 * L.Hp * L.Wp * L.C], NaN);
+    // images 1 and 2 of a group that starts at image 0 (the job writes only its own images)
+    foldImages(backend, { L, g, x: heapAddress(backend, x as never), out: heapAddress(backend, out as never), n0: 0, n1: 1, n2: 3 });
+    const o = out.dataSync();
+    for (let n = 0; n < 3; n++) for (let i = 0; i < L.Hp; i++) for (let j = 0; j < L.Wp; j++) for (let m = 0; m < L.C; m++) {
       const [kw, c] = [Math.floor(m / 3), m % 3];
       const ih = i - g.padTop;
       const iw = j * 2 + kw * 2 - g.padLeft;
-      const want = kw < 3 && ih >= 0 && ih < 5 && iw >= 0 && iw < 7 ? x[((n * 5 + ih) * 7 + iw) * 3 + c] : 0;
-      expect(out[((n * L.Hp + i) * L.Wp + j) * L.C + m], `n ${n} i ${i} j ${j} m ${m}`).toBe(want);
+      const want = n === 0 ? NaN : kw < 3 && ih >= 0 && ih < 5 && iw >= 0 && iw < 7 ? xv[((n * 5 + ih) * 7 + iw) * 3 + c] : 0;
+      expect(o[((n * L.Hp + i) * L.Wp + j) * L.C + m], `n ${n} i ${i} j ${j} m ${m}`).toBe(want);
     }
+    tf.dispose([x, out]);
   });
 });
