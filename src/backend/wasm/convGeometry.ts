@@ -124,3 +124,16 @@ export function checkFloat32(kernel: string, name: string, info: tf.TensorInfo):
     throw new TypeError(`${kernel}: ${name} has dtype '${info.dtype}'; allowed: 'float32'`);
   }
 }
+
+/**
+ * Multiply-adds of a gradient of the convolution over `images` images (default: the batch):
+ * `images·oh·ow·cout·fh·fw`, times `cin` for a dense convolution (depthwise: `cout = cin·multiplier`).
+ *
+ * @example
+ * ```ts
+ * convMadds(g, g.batch, true);   // a dense layer's filter gradient
+ * ```
+ */
+export function convMadds(g: ConvGeometry, images = g.batch, dense = false): number {
+  return images * g.outHeight * g.outWidth * g.outChannels * g.filterHeight * g.filterWidth * (dense ? g.inChannels : 1);
+}

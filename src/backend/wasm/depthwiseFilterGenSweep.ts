@@ -15,7 +15,7 @@
  * const dW = depthwiseFilterGenerated(backend, g, x, dy, [3, 3, 64, 1]); // undefined: use another path
  * ```
  */
-import type { ConvGeometry } from './convGeometry.js';
+import { convMadds, type ConvGeometry } from './convGeometry.js';
 import { generatedFilterKernel, genTuning } from './depthwiseFilterGen.js';
 import { heapMemory } from './heapModule.js';
 import type { GenKernel } from './depthwiseFilterGen.js';
@@ -114,7 +114,7 @@ export function depthwiseFilterGenerated(backend: WasmBackend, g: ConvGeometry, 
   const buf = backend.makeOutput([ranges.length * size], 'float32');
   f32(backend, buf).fill(0);
   const jobs: GenJob[] = ranges.map(([n0, n1], i) => ({ g, x: ptr(x), d: ptr(dy), acc: ptr(buf) + 4 * i * size, n0, n1 }));
-  runJobs(backend, 'depthwiseGenerated', jobs, (job) => depthwiseGenImages(backend, job));
+  runJobs(backend, 'depthwiseGenerated', jobs, (job) => depthwiseGenImages(backend, job), convMadds(g));
   const out = backend.makeOutput(filterShape, 'float32');
   sumParts(f32(backend, buf), ranges.length, size, size, f32(backend, out));
   disposeInfo(backend, buf);

@@ -16,7 +16,7 @@
  * if (k && gatherApplies(g)) dx = depthwiseInputGather(backend, g, dy, filter, k, [64, 28, 28, 64]);
  * ```
  */
-import type { ConvGeometry } from './convGeometry.js';
+import { convMadds, type ConvGeometry } from './convGeometry.js';
 import { gatherKernels, MAX_TAPS } from './simdGather.js';
 import type { GatherKernels } from './simdGather.js';
 import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
@@ -132,7 +132,7 @@ export function depthwiseInputGather(backend: WasmBackend, g: ConvGeometry, dy: 
   const jobs: GatherJob[] = splitRange(g.batch, POOL_PARTS).map(([n0, n1]) => ({
     calls, dx: dxPtr, dy: dyPtr, tab: tabPtr, key, xstep, xs, ds, image: 4 * H * W * C, dyImage: 4 * OH * OW * CM, C, CM, n0, n1,
   }));
-  runJobs(backend, 'depthwiseGather', jobs, (job) => depthwiseGatherImages(backend, job, kernels));
+  runJobs(backend, 'depthwiseGather', jobs, (job) => depthwiseGatherImages(backend, job, kernels), convMadds(g));
   if (zeros.length) {
     const d = f32(backend, dx);
     for (let n = 0; n < g.batch; n++) {

@@ -12,7 +12,7 @@
  * const dx = depthwiseInputInPlace(backend, g, dy, filter, { module: 'maxpy', key: 2 }, [64, 28, 28, 32]);
  * ```
  */
-import type { ConvGeometry } from './convGeometry.js';
+import { convMadds, type ConvGeometry } from './convGeometry.js';
 import { sweepImage, sweepRows, type Targets } from './depthwiseInPlace.js';
 import { heapFloats } from './heapModule.js';
 import { depthwiseKernels } from './simdDepthwise.js';
@@ -84,7 +84,7 @@ export function depthwiseFilterInPlace(backend: WasmBackend, g: ConvGeometry, x:
   f32(backend, buf).fill(0);
   const base = heapAddress(backend, buf);
   const jobs: FilterJob[] = ranges.map(([n0, n1], i) => ({ g, x: heapAddress(backend, x), d: heapAddress(backend, dy), acc: base + 4 * i * size, n0, n1, madd, maddk }));
-  runJobs(backend, 'depthwiseFilter', jobs, (job) => depthwiseFilterImages(backend, job));
+  runJobs(backend, 'depthwiseFilter', jobs, (job) => depthwiseFilterImages(backend, job), convMadds(g));
   const out = backend.makeOutput(filterShape, 'float32');
   const o = f32(backend, out);
   const a = f32(backend, buf);
@@ -157,7 +157,7 @@ export function depthwiseInputInPlace(backend: WasmBackend, g: ConvGeometry, dy:
   }
   const jobs: InputJob[] = splitRange(g.batch, POOL_PARTS)
     .map(([n0, n1]) => ({ g, dx: heapAddress(backend, dx), d: heapAddress(backend, dy), wt: heapAddress(backend, wt), n0, n1, maxpy }));
-  runJobs(backend, 'depthwiseInput', jobs, (job) => depthwiseInputImages(backend, job));
+  runJobs(backend, 'depthwiseInput', jobs, (job) => depthwiseInputImages(backend, job), convMadds(g));
   disposeInfo(backend, wt);
   return dx;
 }

@@ -15,7 +15,7 @@
  * const dW = outerFilterGradient(backend, g, x, dy, outer, [3, 3, 32, 64]);
  * ```
  */
-import type { ConvGeometry } from './convGeometry.js';
+import { convMadds, type ConvGeometry } from './convGeometry.js';
 import { foldImages, outerLayout, type FoldJob } from './outerLayout.js';
 import { outerFilterKernel, type OuterFilter } from './simdOuterFilter.js';
 import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
@@ -83,13 +83,13 @@ export function outerFilterGradient(backend: WasmBackend, g: ConvGeometry, x: Te
     // x laid out for the kernel, by image ranges on the pool's threads
     const folds: FoldJob[] = splitRange(count, Math.min(POOL_PARTS, count)).map(([n1, n2]) => ({
       L, g, x: heapAddress(backend, x), out: heapAddress(backend, xp), n0, n1, n2 }));
-    runJobs(backend, 'outerFold', folds, (job) => foldImages(backend, job));
+    runJobs(backend, 'outerFold', folds, (job) => foldImages(backend, job), count * perImage);
     const jobs: OuterJob[] = ranges.map(([b0, b1]) => ({
       x: heapAddress(backend, xp), xImage: 4 * perImage, dy: heapAddress(backend, dy) + 4 * n0 * OH * OW * CO, dyImage: 4 * OH * OW * CO,
       acc: heapAddress(backend, acc), images: count, bands: list, coFrom: 32 * b0, coTo: 32 * b1, C: L.C, CO,
       FH, FW: L.FW, tapRow: L.tapRow, tapCol: L.tapCol, xs: L.xs, xstep: L.xstep, cols: OW,
     }));
-    runJobs(backend, 'outerFilter', jobs, (job) => outerFilterImages(backend, job, outer));
+    runJobs(backend, 'outerFilter', jobs, (job) => outerFilterImages(backend, job, outer), convMadds(g, count, true));
   }
   disposeInfo(backend, xp);
   if (!direct) {

@@ -52,5 +52,5 @@ export function fillPhasePlanesOnHeap(backend: WasmBackend, x: TensorInfo, g: Co
   const jobs: PlanesJob[] = splitRange(grid.images, POOL_PARTS).map(([first, end]) => ({
     g, grid, x: heapAddress(backend, x), planes: heapAddress(backend, planes), n0, first, end,
   }));
-  runJobs(backend, 'phasePlanes', jobs, (job) => phasePlanesImages(backend, job));
+  runJobs(backend, 'phasePlanes', jobs, (job) => phasePlanesImages(backend, job), grid.planeFloats);
 }

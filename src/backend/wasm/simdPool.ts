@@ -13,7 +13,7 @@
  * @example
  * ```ts
  * const pool = simdPool(backend);   // undefined on the single-threaded build or while workers load
- * runJobs(backend, 'depthwiseInput', jobs, (job) => depthwiseInputImages(backend, job));
+ * runJobs(backend, 'depthwiseInput', jobs, (job) => depthwiseInputImages(backend, job), madds);
  * ```
  */
 import { existsSync } from 'node:fs';
@@ -31,8 +31,13 @@ export interface SimdPool {
   run<J extends object>(task: string, jobs: J[], local: (job: J) => void): void;
 }
 
-/** Tuning: use the pool when the backend has threads (false: every SIMD loop on the calling thread). */
-export const simdPoolTuning = { enabled: true, taskTimeoutMs: 120_000 };
+/**
+ * Tuning: use the pool when the backend has threads (false: every SIMD loop on the calling thread);
+ * `minWork`: below this many multiply-adds (or floats moved) a call runs on the calling thread —
+ * posting to the workers and waiting costs more than small loops (a small model's training ran
+ * ~20 % slower with every call pooled).
+ */
+export const simdPoolTuning = { enabled: true, taskTimeoutMs: 120_000, minWork: 1 << 22 };
 
 interface State {
   pool: SimdPool;
@@ -136,11 +141,12 @@ export function sumParts(blocks: Float32Array, parts: number, stride: number, n:
 }
 
 /**
- * Run `jobs` on the pool when it is ready, else all here in order; the results are the same either
+ * Run `jobs` on the pool when it is ready and `work` (the call's multiply-adds, or floats moved) is
+ * at least {@link simdPoolTuning}.minWork, else all here in order; the results are the same either
  * way when every job writes its own memory.
  */
-export function runJobs<J extends object>(backend: WasmBackend, task: string, jobs: J[], local: (job: J) => void): void {
-  const pool = simdPool(backend);
+export function runJobs<J extends object>(backend: WasmBackend, task: string, jobs: J[], local: (job: J) => void, work: number): void {
+  const pool = work >= simdPoolTuning.minWork ? simdPool(backend) : undefined;
   if (pool && jobs.length > 1) pool.run(task, jobs, local);
   else for (const job of jobs) local(job);
 }

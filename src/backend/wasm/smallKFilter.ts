@@ -15,7 +15,7 @@
  * const dW = smallKFilterGradient(backend, g, x, dy, madds, [3, 3, 1, 32]);
  * ```
  */
-import type { ConvGeometry } from './convGeometry.js';
+import { convMadds, type ConvGeometry } from './convGeometry.js';
 import { fillPadded, paddedSize } from './depthwiseFilterSimd.js';
 import { heapFloats } from './heapModule.js';
 import { simdKernels, type Madd } from './simdMadd.js';
@@ -92,7 +92,7 @@ export function smallKFilterGradient(backend: WasmBackend, g: ConvGeometry, x: T
       xp: ptr(xp), perImage: 4 * perImage, dy: ptr(dy) + 4 * n0 * OH * OW * CO, dyImage: 4 * OH * OW * CO, acc: ptr(acc) + 4 * i * size,
       n1, n2, K, CO, taps, xs: 4 * SH * Wp * CI, xstep: 4 * SW * CI, ds: 4 * OW * CO, rows: OH,
     }));
-    runJobs(backend, 'smallKFilter', jobs, (job) => smallKImages(backend, job, madds));
+    runJobs(backend, 'smallKFilter', jobs, (job) => smallKImages(backend, job, madds), convMadds(g, count, true));
   }
   disposeInfo(backend, xp);
   const out = backend.makeOutput(filterShape, 'float32');

@@ -20,6 +20,7 @@ const { simdPool, simdPoolReady, simdPoolTuning } = await import(${JSON.stringif
 await initBackend('wasm');
 const backend = tf.backend();
 const ready = await simdPoolReady(backend);
+simdPoolTuning.minWork = 0; // pool every call, however small
 const cases = [
   { x: [5, 14, 14, 16], M: 1, s: 1 },   // filter: row kernels; input: XNNPACK (threaded)
   { x: [4, 10, 9, 8], M: 2, s: 1 },     // in-place madd / maxpy
