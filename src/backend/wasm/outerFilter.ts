@@ -6,9 +6,10 @@
  *
  * Formula: `dW[kh, kw, ci, co] = Σ_{n, oh, ow} xp[n, oh·sh + kh·dh, ow·sw + kw·dw, ci] · dy[n, oh, ow, co]`
  * (xp: x padded by `padTop`, `padLeft`). Images are visited in order and each in bands of output rows
- * (so a band's x and dy stay in cache while every channel block and tap reads them); each output
- * channel block is summed by one thread, in that fixed order: the result does not depend on the
- * thread count. Threads split the output channel blocks.
+ * (so a band's x and dy stay in cache while every channel block and tap reads them). Threads split
+ * the output channel blocks (each block summed by one thread, in that fixed order) or, for small
+ * filters, the images into POOL_PARTS ranges with their own accumulators, summed in order: either way
+ * the result does not depend on the thread count.
  *
  * @example
  * ```ts
@@ -18,21 +19,26 @@
 import { convMadds, type ConvGeometry } from './convGeometry.js';
 import { foldImages, outerLayout, type FoldJob } from './outerLayout.js';
 import { outerFilterKernel, type OuterFilter } from './simdOuterFilter.js';
-import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
+import { POOL_PARTS, runJobs, splitRange, sumParts } from './simdPool.js';
 import { disposeInfo, f32, heapAddress, xnnThreads } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
-/** Tuning: floats of the padded copy of one group of images; bytes of x and dy per band. */
-export const outerChunking = { paddedFloats: 1 << 22, bandBytes: 1 << 17 };
+/**
+ * Tuning: floats of the padded copy of one group of images; bytes of x and dy per band; the largest
+ * accumulator (floats) for which threads split the images (POOL_PARTS ranges, each into its own
+ * accumulator, summed in order) rather than the output channels — small filters, where every
+ * thread streaming all of dy would cost more than the sums.
+ */
+export const outerChunking = { paddedFloats: 1 << 22, bandBytes: 1 << 17, imageSplitAcc: 1 << 13 };
 
 /** Whether the path applies: `cout % 8 == 0` and some output (any `cin`: outerLayout.ts). */
 export function outerApplies(g: ConvGeometry): boolean {
   return g.outChannels % 8 === 0 && g.batch * g.outHeight * g.outWidth > 0;
 }
 
-/** One thread's share (plain data: a pool worker can run it): output channels `[coFrom, coTo)` bytes, every image of a padded group. */
+/** A share of the work (plain data: a pool worker can run it): output channels `[coFrom, coTo)` bytes of images `[n1, n2)` of a padded group. */
 export interface OuterJob {
-  x: number; xImage: number; dy: number; dyImage: number; acc: number; images: number;
+  x: number; xImage: number; dy: number; dyImage: number; acc: number; n1: number; n2: number;
   /** `[x byte offset, dy byte offset, rows]` of each band of an image. */
   bands: [number, number, number][];
   coFrom: number; coTo: number; C: number; CO: number; FH: number; FW: number;
@@ -43,7 +49,7 @@ export interface OuterJob {
 export function outerFilterImages(backend: WasmBackend, job: OuterJob, outer = outerFilterKernel(backend)): void {
   if (!outer) throw new Error('phasewise conv filter gradient: no SIMD outer-product kernel on this memory');
   const { C, CO } = job;
-  for (let n = 0; n < job.images; n++) {
+  for (let n = job.n1; n < job.n2; n++) {
     for (const [xo, dyo, rows] of job.bands) {
       outer(job.x + n * job.xImage + xo, job.dy + n * job.dyImage + dyo, job.acc, 4 * C, job.coFrom, job.coTo, 4 * CO,
         job.FH, job.FW, job.tapRow, job.tapCol, job.xs, job.xstep, rows, job.cols, 4 * C * CO, CO);
@@ -68,33 +74,39 @@ export function outerFilterGradient(backend: WasmBackend, g: ConvGeometry, x: Te
   const { outChannels: CO, outHeight: OH, outWidth: OW, filterHeight: FH } = g;
   const L = outerLayout(g);
   const rowsPerTap = L.FW * L.C; // accumulator rows per tap kh; dW has fw·cin of them
-  const direct = rowsPerTap === g.filterWidth * g.inChannels;
+  const size = FH * rowsPerTap * CO;
+  const byImages = size <= outerChunking.imageSplitAcc;
+  const direct = rowsPerTap === g.filterWidth * g.inChannels && !byImages;
   const perImage = L.Hp * L.Wp * L.C;
   const images = Math.max(1, Math.min(g.batch, Math.floor(outerChunking.paddedFloats / perImage)));
+  const parts = byImages ? Math.min(POOL_PARTS, images) : 1;
   const out = backend.makeOutput(filterShape, 'float32');
-  const acc = direct ? out : backend.makeOutput([FH * rowsPerTap * CO], 'float32');
+  const acc = direct ? out : backend.makeOutput([parts * size], 'float32');
   const xp = backend.makeOutput([images * perImage], 'float32');
   f32(backend, acc).fill(0);
   const list = bands(g, L.Wp, L.C);
-  // output-channel blocks of 8 per thread; any split gives the same sums (each block has one owner)
-  const ranges = splitRange(CO / 8, Math.min(CO / 8, xnnThreads(backend)));
+  // split images (each range its own accumulator) or output-channel blocks of 8 (each block one owner):
+  // either way the sums do not depend on the thread count
+  const coRanges = byImages ? [[0, CO / 8]] : splitRange(CO / 8, Math.min(CO / 8, xnnThreads(backend)));
   for (let n0 = 0; n0 < g.batch; n0 += images) {
     const count = Math.min(images, g.batch - n0);
     // x laid out for the kernel, by image ranges on the pool's threads
     const folds: FoldJob[] = splitRange(count, Math.min(POOL_PARTS, count)).map(([n1, n2]) => ({
       L, g, x: heapAddress(backend, x), out: heapAddress(backend, xp), n0, n1, n2 }));
     runJobs(backend, 'outerFold', folds, (job) => foldImages(backend, job), count * perImage);
-    const jobs: OuterJob[] = ranges.map(([b0, b1]) => ({
+    const imageRanges = byImages ? splitRange(count, parts) : [[0, count]];
+    const jobs: OuterJob[] = imageRanges.flatMap(([n1, n2], part) => coRanges.map(([b0, b1]) => ({
       x: heapAddress(backend, xp), xImage: 4 * perImage, dy: heapAddress(backend, dy) + 4 * n0 * OH * OW * CO, dyImage: 4 * OH * OW * CO,
-      acc: heapAddress(backend, acc), images: count, bands: list, coFrom: 32 * b0, coTo: 32 * b1, C: L.C, CO,
+      acc: heapAddress(backend, acc) + 4 * part * size, n1, n2, bands: list, coFrom: 32 * b0, coTo: 32 * b1, C: L.C, CO,
       FH, FW: L.FW, tapRow: L.tapRow, tapCol: L.tapCol, xs: L.xs, xstep: L.xstep, cols: OW,
-    }));
+    })));
     runJobs(backend, 'outerFilter', jobs, (job) => outerFilterImages(backend, job, outer), convMadds(g, count, true));
   }
   disposeInfo(backend, xp);
   if (!direct) {
-    // folded taps: keep the first fw·cin of each tap's C4 rows (the rest multiplied zero channels)
     const a = f32(backend, acc);
+    if (parts > 1) sumParts(a, parts, size, size, a.subarray(0, size)); // in place: block 0 is read first
+    // folded taps: keep the first fw·cin of each tap's C4 rows (the rest multiplied zero channels)
     const o = f32(backend, out);
     const keep = g.filterWidth * g.inChannels * CO;
     for (let kh = 0; kh < FH; kh++) o.set(a.subarray(kh * rowsPerTap * CO, kh * rowsPerTap * CO + keep), kh * keep);

@@ -29,7 +29,8 @@ const cases = [
   { x: [5, 12, 12, 1], conv: [3, 3, 1, 4], s: 1 },   // conv filter gradient, small K = 9 (madds)
   { x: [3, 9, 11, 2], conv: [2, 2, 2, 4], s: 2 },    // small K = 8: a trailing pair of taps (spares)
   { x: [9, 14, 14, 8], conv: [3, 3, 8, 12], s: 2 },  // tap products: phase planes filled by the pool
-  { x: [9, 14, 14, 8], conv: [3, 3, 8, 16], s: 2 },  // outer products: output-channel blocks split over threads
+  { x: [9, 14, 14, 8], conv: [3, 3, 8, 16], s: 2 },  // outer products, small filter: image ranges split over threads
+  { x: [5, 9, 9, 32], conv: [3, 3, 32, 32], s: 1 },  // outer products, larger filter: output-channel blocks split over threads
   { x: [7, 15, 13, 3], conv: [3, 3, 3, 32], s: 1 },  // outer products on taps folded into channels (fold pooled)
 ];
 const out = [];
@@ -76,7 +77,7 @@ describe('SIMD worker pool (simdPool.ts)', () => {
     })) as { ready: boolean; size: number; out: { n: number; nonzero: boolean; rel: number }[][]; failure: string };
     expect(res.ready).toBe(true);
     expect(res.size).toBe(1);
-    expect(res.out).toHaveLength(9);
+    expect(res.out).toHaveLength(10);
     for (const [i, grads] of res.out.entries()) {
       for (const [k, g] of grads.entries()) {
         expect(g.nonzero, `case ${i} gradient ${k} is not all zero`).toBe(true);
