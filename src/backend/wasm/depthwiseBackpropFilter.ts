@@ -6,7 +6,8 @@
  *
  * `C·M` a multiple of 4 and `M ∈ {1, 2, 4}` (the common case): the wasm SIMD path of depthwiseInPlace.ts
  * (x read in place; with `M = 1`, simdFilterRows.ts's kernels: stride 1 register-accumulating rows,
- * strided all tap rows per call so x streams in address order); other `M` with `C·M` a multiple of 4: depthwiseFilterSimd.ts (padded copy). Otherwise every filter entry is a dot product over output positions, so x and dy are laid out channel-major
+ * strided all tap rows per call so x streams in address order; with `M = 2`, its register-accumulating
+ * rows at any stride, x's lanes duplicated by a shuffle); other `M` with `C·M` a multiple of 4: depthwiseFilterSimd.ts (padded copy). Otherwise every filter entry is a dot product over output positions, so x and dy are laid out channel-major
  * on the phase grid of phasePlanes.ts (x as phase planes; dy on the same grid, 0 at grid padding):
  * `dW[kh, kw, c, m] = Σ_q planes[tapOffset(kh, kw, c) + q] · dyg[(c·M + m)·Q + q]`, contiguous in `q`
  * for every tap, computed three taps at a time against one load of `dy` (accumulating in float64).
@@ -106,6 +107,9 @@ function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
   const gen = rows && !stride1 && depthwiseFilterTuning.generated && genSweepApplies(g);
   const generated = gen ? depthwiseFilterGenerated(backend, g, x, dy, filterShape) : undefined;
   if (generated) return generated;
+  // multiplier 2 (stride 1 or not): accumulators in registers along rows, U = 2 channel groups when C·M allows
+  const rowsM2 = inPlace && M === 2 && depthwiseFilterTuning.rows ? filterRowKernels(backend) : undefined;
+  if (rowsM2) return depthwiseFilterInPlace(backend, g, x, dy, { module: 'rowsM2', key: g.outChannels % 8 === 0 ? 2 : 1 }, filterShape);
   if (inPlace) return depthwiseFilterInPlace(backend, g, x, dy, { module: 'madd', key: M as 1 | 2 | 4 }, filterShape, rows !== undefined);
   const madd = simdApplies(g) ? simdMadd(backend) : undefined;
   if (madd) return depthwiseFilterSimd(backend, g, x, dy, madd, filterShape);

@@ -22,14 +22,19 @@ import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
 import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
-/** Which kernel a sweep calls: `filterRowKernels(backend)[key]` or `depthwiseKernels(backend).madd / maxpy[key]`. */
+/**
+ * Which kernel a sweep calls: `filterRowKernels(backend)[key]` (multiplier 1) or `.m2[key]`
+ * (multiplier 2; `key` = channel groups per step), or `depthwiseKernels(backend).madd / maxpy[key]`.
+ */
 export interface KernelRef {
-  module: 'rows' | 'madd' | 'maxpy';
+  module: 'rows' | 'rowsM2' | 'madd' | 'maxpy';
   key: 1 | 2 | 4;
 }
 
 function resolve(backend: WasmBackend, ref: KernelRef): Madd {
-  const k = ref.module === 'rows' ? filterRowKernels(backend)?.[ref.key as 1 | 2] : depthwiseKernels(backend)?.[ref.module][ref.key];
+  const rows = ref.module === 'rows' || ref.module === 'rowsM2' ? filterRowKernels(backend) : undefined;
+  const k = ref.module === 'rows' ? rows?.[ref.key as 1 | 2] : ref.module === 'rowsM2' ? rows?.m2[ref.key as 1 | 2]
+    : depthwiseKernels(backend)?.[ref.module][ref.key];
   if (!k) throw new Error(`phasewise depthwise kernels: no ${ref.module}[${ref.key}] kernel on this memory`);
   return k;
 }

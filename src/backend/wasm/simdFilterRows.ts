@@ -22,7 +22,7 @@
  * k?.k(x, 4 * C, 8 * C, 8 * W * C, 8 * C, dy, 4 * OW * C, acc, 4 * C, 4 * C, 13 * 4 * C, 13, 3, 4 * W * C, 12 * C);
  * ```
  */
-import { leb, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, kernelModule } from './wasmOps.js';
+import { leb, get, set, tee, ADD, SUB, LT_U, SHR_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, SHUFFLE32, kernelModule } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { Madd } from './simdMadd.js';
 import type { WasmBackend } from './wasmHeap.js';
@@ -34,7 +34,11 @@ const ACC = (t: number) => [7, 19, 20][t];
 const XOFF = (t: number) => (t === 0 ? [] : [...get(t), ADD]);
 const TAPS = [0, 1, 2];
 
-function body(U: number): number[] {
+/** x's lanes for dy group u: M = 1, 4 channels; M = 2, 2 channels each twice (x at half dy's byte offset). */
+const xLanes = (M: number, u: number, dv: number) =>
+  (M === 1 ? LOAD(16 * u) : [0xfd, 0x0a, 0x00, ...leb(8 * u), ...get(dv), ...SHUFFLE32([0, 0, 1, 1])]);
+
+function body(U: number, M = 1): number[] {
   const us = Array.from({ length: U }, (_, u) => u);
   const dv = (u: number) => 21 + u;
   const a = (t: number, u: number) => 21 + U + 3 * u + t;
@@ -45,11 +49,11 @@ function body(U: number): number[] {
     ...LOOP, 0x41, 0x00, ...set(12), //  rows
     ...LOOP, //  channel groups
     ...us.flatMap((u) => TAPS.flatMap((t) => [...get(ACC(t)), ...get(12), ADD, ...LOAD(16 * u), ...set(a(t, u))])),
-    ...get(15), ...get(12), ADD, ...set(17),
+    ...get(15), ...get(12), ...(M === 2 ? [0x41, 0x01, SHR_U] : []), ADD, ...set(17),
     ...get(16), ...get(12), ADD, ...set(18), ...get(10), ...set(14),
     ...LOOP, //  positions
     ...us.flatMap((u) => [...get(18), ...LOAD(16 * u), ...set(dv(u))]),
-    ...us.flatMap((u) => TAPS.flatMap((t) => [...get(a(t, u)), ...get(17), ...XOFF(t), ...LOAD(16 * u), ...get(dv(u)), ...MUL4, ...ADD4, ...set(a(t, u))])),
+    ...us.flatMap((u) => TAPS.flatMap((t) => [...get(a(t, u)), ...get(17), ...XOFF(t), ...xLanes(M, u, dv(u)), ...get(dv(u)), ...MUL4, ...ADD4, ...set(a(t, u))])),
     ...get(17), ...get(4), ADD, ...set(17), ...get(18), ...get(9), ADD, ...set(18),
     ...get(14), ...get(9), SUB, ...tee(14), ...BR_IF0, END, // while (j -= cb)
     ...us.flatMap((u) => TAPS.flatMap((t) => [...get(ACC(t)), ...get(12), ADD, ...get(a(t, u)), ...STORE(16 * u)])),
@@ -83,7 +87,7 @@ const BODY_K = [
   END,
 ];
 
-const EXPORTS: [string, number[]][] = [1, 2].map((U) => [`maddr${U}`, body(U)]);
+const EXPORTS: [string, number[]][] = [1, 2].flatMap((U) => [[`maddr${U}`, body(U)], [`maddr${U}m2`, body(U, 2)]] as [string, number[]][]);
 
 /** The module's bytes. */
 export const FILTER_ROWS_WASM = kernelModule([...EXPORTS.map(([n, body]) => ({ name: n, params: 12, body })), { name: 'maddk', params: 15, body: BODY_K }]);
@@ -91,10 +95,11 @@ export const FILTER_ROWS_WASM = kernelModule([...EXPORTS.map(([n, body]) => ({ n
 /** {@link Madd} over `K` tap rows per row: the call `madd(x + k·xkh, …, acc + k·akh, …)` for `k < K`, row by row. */
 export type MaddK = (...args: [...Parameters<Madd>, K: number, xkh: number, akh: number]) => void;
 
-/** The kernels bound to one memory: `madd1` by `U`, and `maddk`. */
+/** The kernels bound to one memory: `madd1` by `U`, `madd2` (multiplier 2) by `U` in `m2`, and `maddk`. */
 export interface FilterRowKernels {
   1: Madd;
   2: Madd;
+  m2: { 1: Madd; 2: Madd };
   k: MaddK;
 }
 
@@ -104,6 +109,6 @@ const instances = new WeakMap<object, FilterRowKernels | null>();
 export function filterRowKernels(backend: WasmBackend): FilterRowKernels | undefined {
   return boundKernels(backend, instances, FILTER_ROWS_WASM, (exports) => {
     const e = exports as Record<string, Madd & MaddK>;
-    return { 1: e.maddr1, 2: e.maddr2, k: e.maddk };
+    return { 1: e.maddr1, 2: e.maddr2, m2: { 1: e.maddr1m2, 2: e.maddr2m2 }, k: e.maddk };
   });
 }
