@@ -31,6 +31,7 @@ import { gatherKernels } from './simdGather.js';
 import { derived } from './derivedTensors.js';
 import { depthwiseKernels } from './simdDepthwise.js';
 import { simdKernels } from './simdMadd.js';
+import { inputRowKernels } from './simdInputRows.js';
 import { disposeInfo, f32, stockKernel, xnnThreads } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -39,9 +40,10 @@ const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
 /**
  * Tuning: use the gather of depthwiseGather.ts for strided cases it applies to (else the in-place
  * scatter); for stride 1 (`gatherStride1`): 'auto' = the gather on the single-threaded build (~20 %
- * faster than XNNPACK's depthwise conv there), XNNPACK when it has threads (it wins with two).
+ * faster than XNNPACK's depthwise conv there), XNNPACK when it has threads (it wins with two);
+ * `rows`: multiplier 2 in place through simdInputRows.ts's row kernel (false: maxpy2; same sums).
  */
-export const depthwiseInputTuning: { gather: boolean; gatherStride1: 'auto' | 'always' | 'never' } = { gather: true, gatherStride1: 'auto' };
+export const depthwiseInputTuning: { gather: boolean; gatherStride1: 'auto' | 'always' | 'never'; rows: boolean } = { gather: true, gatherStride1: 'auto', rows: true };
 
 /** Stride-1 input gradient by the wasm depthwise conv, or undefined when a flipped pad is negative. */
 function viaForwardDepthwise(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, inShape: number[]): TensorInfo | undefined {
@@ -96,7 +98,9 @@ function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
   const gather = useGather && gatherApplies(g) ? gatherKernels(backend) : undefined;
   if (gather) return depthwiseInputGather(backend, g, dy, filter, gather, inShape);
   const inPlace = (strided || CM > C) && inPlaceApplies(g, true) ? depthwiseKernels(backend) : undefined;
-  if (inPlace) return depthwiseInputInPlace(backend, g, dy, filter, { module: 'maxpy', key: (CM / C) as 1 | 2 }, inShape);
+  // multiplier 2: the row kernel (weights in registers along a row; the same sums as maxpy2)
+  const rowsM2 = inPlace && CM === 2 * C && depthwiseInputTuning.rows && inputRowKernels(backend) !== undefined;
+  if (inPlace) return depthwiseInputInPlace(backend, g, dy, filter, rowsM2 ? { module: 'inputRowsM2', key: 2 } : { module: 'maxpy', key: (CM / C) as 1 | 2 }, inShape);
   const simd = strided && simdApplies(g) ? simdKernels(backend) : undefined;
   if (simd) return depthwiseInputSimd(backend, g, dy, filter, simd.maxpy, inShape);
   if (g.strideHeight === 1 && g.strideWidth === 1 && g.batch * OH * OW > 0) {

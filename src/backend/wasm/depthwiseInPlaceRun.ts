@@ -17,6 +17,7 @@ import { sweepImage, sweepRows, type Targets } from './depthwiseInPlace.js';
 import { heapFloats } from './heapModule.js';
 import { depthwiseKernels } from './simdDepthwise.js';
 import { filterRowKernels } from './simdFilterRows.js';
+import { inputRowKernels } from './simdInputRows.js';
 import type { Madd } from './simdMadd.js';
 import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
 import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
@@ -24,17 +25,18 @@ import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
 /**
  * Which kernel a sweep calls: `filterRowKernels(backend)[key]` (multiplier 1) or `.m2[key]`
- * (multiplier 2; `key` = channel groups per step), or `depthwiseKernels(backend).madd / maxpy[key]`.
+ * (multiplier 2; `key` = channel groups per step), `inputRowKernels(backend)` (input gradient,
+ * multiplier 2), or `depthwiseKernels(backend).madd / maxpy[key]`.
  */
 export interface KernelRef {
-  module: 'rows' | 'rowsM2' | 'madd' | 'maxpy';
+  module: 'rows' | 'rowsM2' | 'inputRowsM2' | 'madd' | 'maxpy';
   key: 1 | 2 | 4;
 }
 
 function resolve(backend: WasmBackend, ref: KernelRef): Madd {
   const rows = ref.module === 'rows' || ref.module === 'rowsM2' ? filterRowKernels(backend) : undefined;
   const k = ref.module === 'rows' ? rows?.[ref.key as 1 | 2] : ref.module === 'rowsM2' ? rows?.m2[ref.key as 1 | 2]
-    : depthwiseKernels(backend)?.[ref.module][ref.key];
+    : ref.module === 'inputRowsM2' ? inputRowKernels(backend) : depthwiseKernels(backend)?.[ref.module][ref.key];
   if (!k) throw new Error(`phasewise depthwise kernels: no ${ref.module}[${ref.key}] kernel on this memory`);
   return k;
 }
