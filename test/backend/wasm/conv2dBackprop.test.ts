@@ -90,12 +90,29 @@ describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend'
     inputChunking.colsFloats = saved.colsFloats2;
   });
 
-  it('on fixed shapes (both filter paths, both input paths)', async () => {
+  it('on fixed shapes (every filter path, both input paths)', async () => {
     for (const [i, c] of FIXED.entries()) await checkCase(c, 100 + i);
   });
 
   it('on 40 random shapes, strides and paddings', async () => {
     for (const [i, c] of randomCases(7, 40).entries()) await checkCase(c, 200 + i);
+  });
+
+  it('with the outer-product path off (the matmul and small-K paths on every shape, also split into small chunks)', async () => {
+    filterChunking.outer = false;
+    const maxPositions = tapChunking.maxPositions;
+    try {
+      for (const [i, c] of [...FIXED, ...randomCases(9, 20)].entries()) await checkCase(c, 500 + i);
+      tapChunking.maxPositions = 8;
+      filterChunking.dyFloats = 64;
+      filterChunking.colsFloats = 256;
+      for (const [i, c] of FIXED.entries()) await checkCase(c, 600 + i);
+    } finally {
+      tapChunking.maxPositions = maxPositions;
+      filterChunking.outer = true;
+      filterChunking.dyFloats = saved.dyFloats;
+      filterChunking.colsFloats = saved.colsFloats;
+    }
   });
 
   it('when the work is split into many small chunks', async () => {
