@@ -2,10 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/backend/tf.js';
 import { initBackend } from '../../../src/backend/initBackend.js';
 import { filterChunking } from '../../../src/backend/wasm/conv2dBackpropFilter.js';
-import { outerChunking } from '../../../src/backend/wasm/outerFilter.js';
+import { outerChunking, outerFilterGradient } from '../../../src/backend/wasm/outerFilter.js';
+import { convGeometry } from '../../../src/backend/wasm/convGeometry.js';
 import { foldImages, outerLayout } from '../../../src/backend/wasm/outerLayout.js';
 import { heapAddress, type WasmBackend } from '../../../src/backend/wasm/wasmHeap.js';
-import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
+import { cpuAndWasm, expectClose, expectNoLeak, liveCounts, randInt, randomValues, rng } from './helpers.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface Case { x: [number, number, number, number]; f: [number, number, number, number]; strides: [number, number]; pad: Pad }
@@ -106,6 +107,21 @@ describe('conv filter gradient through the SIMD outer-product kernel (outerFilte
     for (const [i, c] of FIXED.entries()) {
       const r = rng(300 + i);
       expectNoLeak(filterGrad(c, randomValues(r, c.x), randomValues(r, outShape(c))), `outer ${JSON.stringify(c)}`);
+    }
+  });
+
+  it('frees its buffers and rethrows when a job fails (both accumulator layouts)', async () => {
+    await initBackend('wasm');
+    const backend = tf.backend() as unknown as WasmBackend;
+    for (const c of [FIXED[0], FIXED[3]]) { // folded, image split | padded, written straight into dW
+      const x = tf.randomNormal(c.x);
+      const dy = tf.randomNormal(outShape(c));
+      const g = convGeometry('Conv2DBackpropFilter', c.x, c.f, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC' }, false);
+      const before = liveCounts();
+      const failing = () => { throw new Error('job failed'); };
+      expect(() => outerFilterGradient(backend, g, x as never, dy as never, failing, c.f)).toThrow('job failed');
+      expect(liveCounts(), JSON.stringify(c)).toEqual(before);
+      tf.dispose([x, dy]);
     }
   });
 });
