@@ -22,7 +22,7 @@
  * k?.k(x, 4 * C, 8 * C, 8 * W * C, 8 * C, dy, 4 * OW * C, acc, 4 * C, 4 * C, 13 * 4 * C, 13, 3, 4 * W * C, 12 * C);
  * ```
  */
-import { leb, get, set, tee, ADD, SUB, LT_U, SHR_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, SHUFFLE32, kernelModule } from './wasmOps.js';
+import { leb, get, set, tee, ADD, SUB, LT_U, SHR_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, SHUFFLE32, SPLAT64_AT, kernelModule } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { Madd } from './simdMadd.js';
 import type { WasmBackend } from './wasmHeap.js';
@@ -36,7 +36,7 @@ const TAPS = [0, 1, 2];
 
 /** x's lanes for dy group u: M = 1, 4 channels; M = 2, 2 channels each twice (x at half dy's byte offset). */
 const xLanes = (M: number, u: number, dv: number) =>
-  (M === 1 ? LOAD(16 * u) : [0xfd, 0x0a, 0x00, ...leb(8 * u), ...get(dv), ...SHUFFLE32([0, 0, 1, 1])]);
+  (M === 1 ? LOAD(16 * u) : [...SPLAT64_AT(8 * u), ...get(dv), ...SHUFFLE32([0, 0, 1, 1])]);
 
 function body(U: number, M = 1): number[] {
   const us = Array.from({ length: U }, (_, u) => u);

@@ -19,7 +19,7 @@
  * outer?.(x, dy, acc, 128, 0, 256, 256, 3, 3, 29 * 128, 128, 2 * 29 * 128, 2 * 128, 7, 14, 32 * 256, 64);
  * ```
  */
-import { get, set, tee, leb, ADD, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, kernelModule } from './wasmOps.js';
+import { get, set, leb, ADD, MUL4, ADD4, LOOP, END, LOAD, STORE, NEXT as next, SPLAT32_AT, kernelModule } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -34,15 +34,12 @@ const [D0, D1, S] = [36, 37, 38];
 const MUL = 0x6c;
 const I32 = (v: number) => [0x41, ...leb(v)]; // small non-negative constants (< 64)
 const ZERO = [0xfd, 0x0c, ...new Array(16).fill(0)]; // v128.const 0
-const SPLAT_AT = (off: number) => [0xfd, 0x09, 0x00, ...leb(off)]; // v128.load32_splat offset=off
 const inc = (local: number, by: number[]) => [...get(local), ...by, ADD, ...set(local)];
-/** `local += 1; br_if local < limit` then end of the loop. */
-const next = (local: number, step: number[], limit: number[]) => [...get(local), ...step, ADD, ...tee(local), ...limit, LT_U, ...BR_IF0, END];
 
 const POSITION = [
   ...get(25), ...LOAD(0), ...set(D0), ...get(25), ...LOAD(16), ...set(D1),
   ...[0, 1, 2, 3].flatMap((i) => [
-    ...get(24), ...SPLAT_AT(4 * i), ...set(S),
+    ...get(24), ...SPLAT32_AT(4 * i), ...set(S),
     ...get(A(2 * i)), ...get(S), ...get(D0), ...MUL4, ...ADD4, ...set(A(2 * i)),
     ...get(A(2 * i + 1)), ...get(S), ...get(D1), ...MUL4, ...ADD4, ...set(A(2 * i + 1)),
   ]),

@@ -13,7 +13,7 @@
  * copy?.(src, dst, 5, 28 * 4, 14 * 16, 14, 2 * 4, 16, 1);
  * ```
  */
-import { get, set, tee, ADD, LT_U, LOOP, END, BR_IF0, kernelModule } from './wasmOps.js';
+import { get, set, ADD, LOOP, END, NEXT as next, kernelModule } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -25,7 +25,6 @@ const I32_LOAD = [0x28, 0x02, 0x00];
 const I32_STORE = [0x36, 0x02, 0x00];
 const ZERO = [0x41, 0x00];
 const ONE = [0x41, 0x01];
-const next = (local: number, step: number[], limit: number[]) => [...get(local), ...step, ADD, ...tee(local), ...limit, LT_U, ...BR_IF0, END];
 
 const BODY = [
   0x01, 0x07, 0x7f,

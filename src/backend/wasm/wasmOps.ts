@@ -50,9 +50,11 @@ export const SHR_U = 0x76;
 /** v128.load / v128.store at a constant byte offset (align 0). */
 export const LOAD = (off = 0) => [0xfd, 0x00, 0x00, ...leb(off)];
 export const STORE = (off = 0) => [0xfd, 0x0b, 0x00, ...leb(off)];
-/** v128.load32_splat / v128.load64_splat. */
+/** v128.load32_splat / v128.load64_splat; the `…At` forms take a constant byte offset. */
 export const SPLAT32 = [0xfd, 0x09, 0x00, 0x00];
 export const SPLAT64 = [0xfd, 0x0a, 0x00, 0x00];
+export const SPLAT32_AT = (off: number) => [0xfd, 0x09, 0x00, ...leb(off)];
+export const SPLAT64_AT = (off: number) => [0xfd, 0x0a, 0x00, ...leb(off)];
 /** f32x4.mul, f32x4.add. */
 export const MUL4 = [0xfd, 0xe6, 0x01];
 export const ADD4 = [0xfd, 0xe4, 0x01];
@@ -60,6 +62,8 @@ export const ADD4 = [0xfd, 0xe4, 0x01];
 export const LOOP = [0x03, 0x40];
 export const END = 0x0b;
 export const BR_IF0 = [0x0d, 0x00];
+/** The close of a counted loop: `local += step; br_if local < limit; end` (`step`, `limit`: code pushing an i32). */
+export const NEXT = (local: number, step: number[], limit: number[]) => [...get(local), ...step, ADD, ...tee(local), ...limit, LT_U, ...BR_IF0, END];
 
 /** i8x16.shuffle of two v128s by 32-bit lanes (0–3: the first operand's, 4–7: the second's). */
 export const SHUFFLE32 = (lanes: number[]) => [0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
