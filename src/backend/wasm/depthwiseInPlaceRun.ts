@@ -33,10 +33,16 @@ export interface KernelRef {
   key: 1 | 2 | 4;
 }
 
+const KERNELS: Record<KernelRef['module'], (backend: WasmBackend, key: 1 | 2 | 4) => Madd | undefined> = {
+  rows: (backend, key) => filterRowKernels(backend)?.[key as 1 | 2],
+  rowsM2: (backend, key) => filterRowKernels(backend)?.m2[key as 1 | 2],
+  inputRowsM2: (backend) => inputRowKernels(backend),
+  madd: (backend, key) => depthwiseKernels(backend)?.madd[key],
+  maxpy: (backend, key) => depthwiseKernels(backend)?.maxpy[key],
+};
+
 function resolve(backend: WasmBackend, ref: KernelRef): Madd {
-  const rows = ref.module === 'rows' || ref.module === 'rowsM2' ? filterRowKernels(backend) : undefined;
-  const k = ref.module === 'rows' ? rows?.[ref.key as 1 | 2] : ref.module === 'rowsM2' ? rows?.m2[ref.key as 1 | 2]
-    : ref.module === 'inputRowsM2' ? inputRowKernels(backend) : depthwiseKernels(backend)?.[ref.module][ref.key];
+  const k = KERNELS[ref.module](backend, ref.key);
   if (!k) throw new Error(`phasewise depthwise kernels: no ${ref.module}[${ref.key}] kernel on this memory`);
   return k;
 }

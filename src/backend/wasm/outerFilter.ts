@@ -88,17 +88,18 @@ export function outerFilterGradient(backend: WasmBackend, g: ConvGeometry, x: Te
   // split images (each range its own accumulator) or output-channel blocks of 8 (each block one owner):
   // either way the sums do not depend on the thread count
   const coRanges = byImages ? [[0, CO / 8]] : splitRange(CO / 8, Math.min(CO / 8, xnnThreads(backend)));
+  const [xAt, xpAt, dyAt, accAt] = [x, xp, dy, acc].map((t) => heapAddress(backend, t)); // no allocation below
   try {
     for (let n0 = 0; n0 < g.batch; n0 += images) {
       const count = Math.min(images, g.batch - n0);
       // x laid out for the kernel, by image ranges on the pool's threads
       const folds: FoldJob[] = splitRange(count, Math.min(POOL_PARTS, count)).map(([n1, n2]) => ({
-        L, g, x: heapAddress(backend, x), out: heapAddress(backend, xp), n0, n1, n2 }));
+        L, g, x: xAt, out: xpAt, n0, n1, n2 }));
       runJobs(backend, 'outerFold', folds, (job) => foldImages(backend, job), count * perImage);
       const imageRanges = byImages ? splitRange(count, parts) : [[0, count]];
       const jobs: OuterJob[] = imageRanges.flatMap(([n1, n2], part) => coRanges.map(([b0, b1]) => ({
-        x: heapAddress(backend, xp), xImage: 4 * perImage, dy: heapAddress(backend, dy) + 4 * n0 * OH * OW * CO, dyImage: 4 * OH * OW * CO,
-        acc: heapAddress(backend, acc) + 4 * part * size, n1, n2, bands: list, coFrom: 32 * b0, coTo: 32 * b1, C: L.C, CO,
+        x: xpAt, xImage: 4 * perImage, dy: dyAt + 4 * n0 * OH * OW * CO, dyImage: 4 * OH * OW * CO,
+        acc: accAt + 4 * part * size, n1, n2, bands: list, coFrom: 32 * b0, coTo: 32 * b1, C: L.C, CO,
         FH, FW: L.FW, tapRow: L.tapRow, tapCol: L.tapCol, xs: L.xs, xstep: L.xstep, cols: OW,
       })));
       runJobs(backend, 'outerFilter', jobs, (job) => outerFilterImages(backend, job, outer), convMadds(g, count, true));
