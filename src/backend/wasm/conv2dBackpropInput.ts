@@ -25,6 +25,7 @@ import { derived } from './derivedTensors.js';
 import { inputGradArgs } from './gradArgs.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { subPixelInputGradient } from './subPixelInput.js';
+import { conv2dForward } from './conv2d.js';
 import { disposeInfo, f32, matMul, stockKernel } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -61,8 +62,8 @@ function viaForwardConv(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, f
     }
     return t;
   });
-  const conv2d = stockKernel('Conv2D');
-  const out = conv2d({
+  // phasewise's Conv2D: the direct SIMD kernel where it applies (it packs the flipped filter once too)
+  const out = conv2dForward({
     inputs: { x: dy, filter: flipped },
     backend,
     attrs: { strides: 1, dilations: [g.dilationHeight, g.dilationWidth], pad, dataFormat: 'NHWC', dimRoundingMode: undefined },

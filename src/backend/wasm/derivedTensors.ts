@@ -31,7 +31,8 @@ function storeOf(backend: WasmBackend): Store {
     const entries = s.bySource.get(dataId);
     if (entries && !backend.dataIdMap.has(dataId)) {
       s.bySource.delete(dataId);
-      for (const t of entries.values()) dispose(t.dataId, true);
+      // through the wrapper: a tensor derived from a derived one (a packed flipped filter) goes too
+      for (const t of entries.values()) backend.disposeData(t.dataId, true);
     }
     return r;
   };

@@ -11,6 +11,7 @@
  * ```
  */
 import { tf } from '../tf.js';
+import { conv2dConfig } from './conv2d.js';
 import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter.js';
 import { conv2dBackpropInputConfig } from './conv2dBackpropInput.js';
 import { depthwiseBackpropFilterConfig } from './depthwiseBackpropFilter.js';
@@ -23,6 +24,7 @@ import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 import { rememberReplacedKernel } from './wasmHeap.js';
 
 const CONFIGS: readonly tf.KernelConfig[] = [
+  conv2dConfig,
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
   depthwiseBackpropFilterConfig,

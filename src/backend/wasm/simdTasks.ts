@@ -13,6 +13,7 @@ import { phasePlanesImages } from './phasePlanesSimd.js';
 import { smallKImages } from './smallKFilter.js';
 import { outerFilterImages } from './outerFilter.js';
 import { foldImages } from './outerLayout.js';
+import { directConvRows } from './directConv.js';
 import { depthwiseGatherImages } from './depthwiseGather.js';
 import { depthwiseFilterImages, depthwiseInputImages } from './depthwiseInPlaceRun.js';
 import type { WasmBackend } from './wasmHeap.js';
@@ -27,4 +28,5 @@ export const SIMD_TASKS: Record<string, (backend: WasmBackend, job: never) => vo
   phasePlanes: phasePlanesImages,
   outerFilter: (backend, job) => outerFilterImages(backend, job),
   outerFold: foldImages,
+  directConv: (backend, job) => directConvRows(backend, job),
 };

@@ -18,7 +18,8 @@
 import type { ConvGeometry } from './convGeometry.js';
 import { derived } from './derivedTensors.js';
 import { transposeKernels } from './simdTranspose.js';
-import { disposeInfo, f32, heapAddress, stockKernel } from './wasmHeap.js';
+import { directApplies, directConv, directConvPlan, packedFilter } from './directConv.js';
+import { disposeInfo, f32, heapAddress, stockConv2D } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
 /** Tuning: scatter each phase's rows into dx with the SIMD strided copy (false: a scalar loop, for tests). */
@@ -46,9 +47,63 @@ function axis(phase: number, stride: number, filter: number, pad: number, inSize
   return { taps, first, count, padBefore, padAfter, skip };
 }
 
+/** The phase's forward convolution of dy: its geometry (stride 1, the phase's sub-filter size and padding). */
+function phaseGeometry(g: ConvGeometry, ay: Axis, ax: Axis): ConvGeometry {
+  const { batch, outHeight: H, outWidth: W, outChannels, inChannels } = g;
+  return {
+    batch, inHeight: H, inWidth: W, inChannels: outChannels, outChannels: inChannels,
+    outHeight: H + ay.padBefore + ay.padAfter - ay.taps + 1, outWidth: W + ax.padBefore + ax.padAfter - ax.taps + 1,
+    filterHeight: ay.taps, filterWidth: ax.taps, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
+    padTop: ay.padBefore, padLeft: ax.padBefore, padBottom: ay.padAfter, padRight: ax.padAfter,
+  };
+}
+
+/** Filter taps `kh·fw + kw` of phase `(a, b)` in the sub-filter's (flipped) order. */
+function phaseTaps(g: ConvGeometry, a: number, b: number, ay: Axis, ax: Axis): number[] {
+  const taps: number[] = [];
+  for (let th = 0; th < ay.taps; th++) {
+    for (let tw = 0; tw < ax.taps; tw++) taps.push((a + g.strideHeight * (ay.taps - 1 - th)) * g.filterWidth + b + g.strideWidth * (ax.taps - 1 - tw));
+  }
+  return taps;
+}
+
+/** The phase's convolution with phasewise's direct SIMD kernel (directConv.ts), or undefined where it does not apply. */
+function directPhase(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, a: number, b: number, ay: Axis, ax: Axis): TensorInfo | undefined {
+  const pg = phaseGeometry(g, ay, ax);
+  const plan = directApplies(pg) ? directConvPlan(backend) : undefined;
+  if (!plan) return undefined;
+  // packed once per filter tensor and phase (tfjs tensors are immutable)
+  const packed = packedFilter(backend, filter, `subPixel:${g.strideHeight},${g.strideWidth},${a},${b}`, phaseTaps(g, a, b, ay, ax), g.inChannels, g.outChannels, true);
+  return directConv(backend, pg, dy, packed, plan);
+}
+
+/** The phase's convolution with the wasm backend's XNNPACK Conv2D and the flipped, in/out-swapped sub-filter. */
+function stockPhase(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, a: number, b: number, ay: Axis, ax: Axis): TensorInfo {
+  const { inChannels: CI, outChannels: CO } = g;
+  const taps = phaseTaps(g, a, b, ay, ax);
+  // made once per filter tensor and phase (tfjs tensors are immutable), so XNNPACK packs it once
+  const sub = derived(backend, filter, `subPixel:${g.strideHeight},${g.strideWidth},${a},${b}`, () => {
+    const t = backend.makeOutput([ay.taps, ax.taps, CO, CI], 'float32');
+    const w = f32(backend, filter);
+    const s = f32(backend, t);
+    taps.forEach((tap, i) => {
+      const src = tap * CI * CO;
+      const dst = i * CO * CI;
+      for (let co = 0; co < CO; co++) {
+        for (let ci = 0; ci < CI; ci++) s[dst + co * CI + ci] = w[src + ci * CO + co];
+      }
+    });
+    return t;
+  });
+  return stockConv2D()({
+    inputs: { x: dy, filter: sub },
+    backend,
+    attrs: { strides: 1, dilations: 1, pad: [[0, 0], [ay.padBefore, ay.padAfter], [ax.padBefore, ax.padAfter], [0, 0]], dataFormat: 'NHWC', dimRoundingMode: undefined },
+  });
+}
+
 /** `dx` of an NHWC convolution with dilation 1 (see the module comment). */
 export function subPixelInputGradient(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, inShape: number[]): TensorInfo {
-  const conv2d = stockKernel('Conv2D');
   const { batch: N, inHeight: H, inWidth: W, inChannels: CI, outChannels: CO, outHeight: OH, outWidth: OW } = g;
   const { filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW, padTop, padLeft } = g;
   let dx: TensorInfo | undefined;
@@ -57,29 +112,7 @@ export function subPixelInputGradient(backend: WasmBackend, g: ConvGeometry, dy:
     for (let b = 0; b < SW; b++) {
       const ax = axis(b, SW, FW, padLeft, W, OW);
       if (!ay || !ax) continue; // no tap reaches this phase: dx stays 0 there
-      // made once per filter tensor and phase (tfjs tensors are immutable), so XNNPACK packs it once
-      const sub = derived(backend, filter, `subPixel:${SH},${SW},${a},${b}`, () => {
-        const t = backend.makeOutput([ay.taps, ax.taps, CO, CI], 'float32');
-        const w = f32(backend, filter);
-        const s = f32(backend, t);
-        for (let th = 0; th < ay.taps; th++) {
-          const kh = a + SH * (ay.taps - 1 - th);
-          for (let tw = 0; tw < ax.taps; tw++) {
-            const kw = b + SW * (ax.taps - 1 - tw);
-            const src = (kh * FW + kw) * CI * CO;
-            const dst = (th * ax.taps + tw) * CO * CI;
-            for (let co = 0; co < CO; co++) {
-              for (let ci = 0; ci < CI; ci++) s[dst + co * CI + ci] = w[src + ci * CO + co];
-            }
-          }
-        }
-        return t;
-      });
-      const out = conv2d({
-        inputs: { x: dy, filter: sub },
-        backend,
-        attrs: { strides: 1, dilations: 1, pad: [[0, 0], [ay.padBefore, ay.padAfter], [ax.padBefore, ax.padAfter], [0, 0]], dataFormat: 'NHWC', dimRoundingMode: undefined },
-      });
+      const out = directPhase(backend, g, dy, filter, a, b, ay, ax) ?? stockPhase(backend, g, dy, filter, a, b, ay, ax);
       const [, HO, WO] = out.shape;
       if (SH === 1 && SW === 1 && ay.skip === 0 && ax.skip === 0 && HO === H && WO === W) return out; // it is dx
       if (!dx) {

@@ -63,8 +63,8 @@ export function disposeInfo(backend: WasmBackend, info: TensorInfo): void {
 type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => TensorInfo;
 
 /**
- * The wasm backend's own kernel function `name` (e.g. 'BatchMatMul', 'Conv2D'), looked up per call.
- * phasewise never replaces these, so the lookup cannot land on one of its own kernels. They rely on
+ * The wasm backend's own kernel function `name` (e.g. 'BatchMatMul'), looked up per call. phasewise
+ * never replaces these, so the lookup cannot land on one of its own kernels (Conv2D: {@link stockConv2D}). They rely on
  * the setup tfjs ran when the wasm backend was selected.
  */
 export function stockKernel(name: string): KernelFunc {
@@ -131,6 +131,15 @@ export function replacedStockKernel(name: string): KernelFunc {
   const config = replaced.get(name);
   if (!config) throw new Error(`phasewise wasm kernels: no stock '${name}' kernel was registered before phasewise's`);
   return config.kernelFunc as unknown as KernelFunc;
+}
+
+/**
+ * The wasm backend's own XNNPACK `Conv2D`: the stock kernel phasewise's Conv2D (conv2d.ts) replaced,
+ * or the registered one when phasewise's is not registered.
+ */
+export function stockConv2D(): KernelFunc {
+  const config = replaced.get('Conv2D');
+  return config ? (config.kernelFunc as unknown as KernelFunc) : stockKernel('Conv2D');
 }
 
 /** The setup function of the replaced stock kernel `name`, run when the wasm backend (re)initialises. */

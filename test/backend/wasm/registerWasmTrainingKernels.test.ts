@@ -7,6 +7,7 @@ import * as publicApi from '../../../src/index.js';
 process.env.PHASEWISE_QUIET = '1';
 
 const names = [
+  'Conv2D',
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter',
@@ -27,6 +28,7 @@ describe('registerWasmTrainingKernels', () => {
 
   it('works after a user-managed tf.setBackend("wasm") and is idempotent', async () => {
     const stockInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
+    const stockConv = tf.getKernel('Conv2D', 'wasm');
     expect(stockInput).toBeDefined();
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
     expect(await tf.setBackend('wasm')).toBe(true);
@@ -35,6 +37,7 @@ describe('registerWasmTrainingKernels', () => {
     expect([...WASM_TRAINING_KERNELS].sort()).toEqual([...names].sort());
     for (const name of names) expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).not.toBe(stockInput);
+    expect(tf.getKernel('Conv2D', 'wasm')).not.toBe(stockConv);
     expect(Array.from(tf.tidy(() => tf.sum(tf.ones([3, 2]), 0)).dataSync())).toEqual([3, 3]);
     expect(Array.from(tf.tidy(() => tf.sum(tf.ones([3, 2]), 1)).dataSync())).toEqual([2, 2, 2]);
     const g = tf.tidy(() => tf.grad((w: tf.Tensor) => tf.sum(tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid')))(tf.ones([3, 3, 1, 1])));

@@ -1,0 +1,46 @@
+/**
+ * wasm kernel for the forward `Conv2D` (replaces stock tfjs-backend-wasm's XNNPACK convolution where
+ * phasewise's register-tiled SIMD kernel applies: NHWC float32, `cout % 8 == 0`, at least
+ * `directConvTuning.minInChannels` input channels; any stride, dilation and padding). Everything
+ * else goes to the stock kernel.
+ *
+ * Formula: `y[n, oh, ow, co] = Σ_{kh, kw, ci} x[n, oh·sh + kh·dh - padTop, ow·sw + kw·dw - padLeft, ci] · W[kh, kw, ci, co]`
+ * (terms outside x are 0). See directConv.ts for the packing and threading.
+ *
+ * @example
+ * ```ts
+ * await tf.setBackend('wasm'); registerWasmTrainingKernels();
+ * const y = tf.conv2d(x, w, 1, 'same');   // runs this kernel for w [3, 3, 64, 128]
+ * ```
+ */
+import { tf } from '../tf.js';
+import { convGeometry } from './convGeometry.js';
+import { directApplies, directConv, directConvPlan, packedFilter } from './directConv.js';
+import { replacedSetup, stockConv2D } from './wasmHeap.js';
+import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
+
+const KERNEL = 'Conv2D';
+
+/** The kernel function (also called directly by the input gradient of a dilated convolution). */
+export function conv2dForward(args: KernelArgs): TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
+  const attrs = args.attrs ?? {};
+  const nhwc = (attrs.dataFormat ?? 'NHWC') === 'NHWC';
+  const plan = nhwc && x.dtype === 'float32' && filter.dtype === 'float32' && x.shape.length === 4 && filter.shape.length === 4
+    ? directConvPlan(backend) : undefined;
+  const g = plan ? convGeometry(KERNEL, x.shape, filter.shape, attrs, false) : undefined;
+  if (!plan || !g || !directApplies(g)) return stockConv2D()(args as Parameters<ReturnType<typeof stockConv2D>>[0]);
+  const taps = Array.from({ length: g.filterHeight * g.filterWidth }, (_, t) => t);
+  const packed = packedFilter(backend, filter, 'forward', taps, g.inChannels, g.outChannels, false);
+  return directConv(backend, g, x, packed, plan);
+}
+
+/** Kernel config registered by {@link registerWasmTrainingKernels} (replacing the stock one). */
+export const conv2dConfig: tf.KernelConfig = {
+  kernelName: KERNEL,
+  backendName: 'wasm',
+  kernelFunc: conv2dForward as unknown as tf.KernelFunc,
+  // the stock kernel it defers to binds its wasm function in its setup, run when the backend starts
+  setupFunc: replacedSetup(KERNEL) as unknown as tf.KernelSetupFunc,
+};
