@@ -16,7 +16,7 @@
 import { tf } from '../tf.js';
 import { convGeometry } from './convGeometry.js';
 import { directApplies, directConv, directConvPlan, packedFilter } from './directConv.js';
-import { replacedSetup, stockConv2D } from './wasmHeap.js';
+import { replacedSetup, stockKernel } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'Conv2D';
@@ -30,7 +30,7 @@ export function conv2dForward(args: KernelArgs): TensorInfo {
   const plan = nhwc && x.dtype === 'float32' && filter.dtype === 'float32' && x.shape.length === 4 && filter.shape.length === 4
     ? directConvPlan(backend) : undefined;
   const g = plan ? convGeometry(KERNEL, x.shape, filter.shape, attrs, false) : undefined;
-  if (!plan || !g || !directApplies(g)) return stockConv2D()(args as Parameters<ReturnType<typeof stockConv2D>>[0]);
+  if (!plan || !g || !directApplies(g)) return stockKernel('Conv2D')(args as Parameters<ReturnType<typeof stockKernel>>[0]);
   const taps = Array.from({ length: g.filterHeight * g.filterWidth }, (_, t) => t);
   const packed = packedFilter(backend, filter, 'forward', taps, g.inChannels, g.outChannels, false);
   return directConv(backend, g, x, packed, plan);

@@ -30,6 +30,7 @@ import { smallKApplies, smallKFilterGradient } from './smallKFilter.js';
 import { tapProductsFilterGradient } from './tapProducts.js';
 import { outerApplies, outerFilterGradient } from './outerFilter.js';
 import { outerFilterKernel } from './simdOuterFilter.js';
+import { relaxedSimd } from './relaxedSimd.js';
 import { phaseGrid } from './phasePlanes.js';
 import { aliasOf, disposeInfo, f32, matMul, releaseAlias, stockKernel } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
@@ -99,8 +100,9 @@ export function filterGradient(
   dy: TensorInfo,
   filterShape: number[],
 ): TensorInfo {
-  const outer = filterChunking.outer && outerApplies(g) ? outerFilterKernel(backend) : undefined;
-  if (outer) return outerFilterGradient(backend, g, x, dy, outer, filterShape);
+  const fma = relaxedSimd();
+  const outer = filterChunking.outer && outerApplies(g) ? outerFilterKernel(backend, fma) : undefined;
+  if (outer) return outerFilterGradient(backend, g, x, dy, outer, filterShape, fma);
   const madds = smallKApplies(g) ? simdKernels(backend)?.madds : undefined;
   if (madds) return smallKFilterGradient(backend, g, x, dy, madds, filterShape);
   const positions = g.batch * g.outHeight * g.outWidth;

@@ -98,24 +98,28 @@ export function directConvRows(backend: WasmBackend, job: DirectJob, conv = dire
 /** `y [n, oh, ow, cout]` of NHWC `x` and a {@link packedFilter} (see the module comment). Requires {@link directApplies}. */
 export function directConv(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, packed: TensorInfo, plan: DirectPlan): TensorInfo {
   const { batch: N, inChannels: C, outChannels: CO, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW } = g;
+  // no padding, every row and column read, whole tiles: the kernel reads x itself, no copy
+  const inPlace = g.padTop === 0 && g.padLeft === 0 && OW % 4 === 0 && paddedSize(g)[0] === g.inHeight && paddedSize(g)[1] === g.inWidth;
   const [Hp, Wp] = paddedSize(g);
   const perImage = Hp * Wp * C;
   const slack = 3 * g.strideWidth * C + 4; // the last tile of the last row reads up to 3 columns beyond
-  const images = Math.max(1, Math.min(N, Math.floor(directConvTuning.paddedFloats / perImage)));
+  const images = inPlace ? N : Math.max(1, Math.min(N, Math.floor(directConvTuning.paddedFloats / perImage)));
   const out = backend.makeOutput([N, OH, OW, CO], 'float32');
-  const xp = backend.makeOutput([images * perImage + slack], 'float32');
+  const xp = inPlace ? undefined : backend.makeOutput([images * perImage + slack], 'float32');
   const xs = 4 * g.strideHeight * Wp * C;
   const band = Math.max(1, Math.min(OH, Math.floor(directConvTuning.bandBytes / xs)));
   const blocks = CO / 8;
   const threads = xnnThreads(backend);
-  const [xpAt, outAt, wAt] = [xp, out, packed].map((t) => heapAddress(backend, t));
+  const [outAt, wAt] = [out, packed].map((t) => heapAddress(backend, t));
+  const xpAt = heapAddress(backend, xp ?? x);
   try {
     for (let n0 = 0; n0 < N; n0 += images) {
       const count = Math.min(images, N - n0);
-      const xv = f32(backend, x);
-      const pv = f32(backend, xp);
-      fillPadded(xv, g, Hp, Wp, count, n0, pv);
-      pv.fill(0, count * perImage, count * perImage + slack);
+      if (xp) {
+        const pv = f32(backend, xp);
+        fillPadded(f32(backend, x), g, Hp, Wp, count, n0, pv);
+        pv.fill(0, count * perImage, count * perImage + slack);
+      }
       const rows = count * OH;
       const rowRanges = splitRange(rows, Math.min(rows, threads));
       const blockRanges = rowRanges.length < threads ? splitRange(blocks, Math.min(blocks, threads)) : [[0, blocks]];
@@ -131,7 +135,7 @@ export function directConv(backend: WasmBackend, g: ConvGeometry, x: TensorInfo,
     disposeInfo(backend, out); // a failed job (a worker's error): free the output before rethrowing
     throw e;
   } finally {
-    disposeInfo(backend, xp);
+    if (xp) disposeInfo(backend, xp);
   }
   return out;
 }

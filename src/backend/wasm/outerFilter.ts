@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts
- * const dW = outerFilterGradient(backend, g, x, dy, outer, [3, 3, 32, 64]);
+ * const dW = outerFilterGradient(backend, g, x, dy, outerFilterKernel(backend, true)!, [3, 3, 32, 64], true);
  * ```
  */
 import { convMadds, type ConvGeometry } from './convGeometry.js';
@@ -38,6 +38,8 @@ export function outerApplies(g: ConvGeometry): boolean {
 
 /** A share of the work (plain data: a pool worker can run it): output channels `[coFrom, coTo)` bytes of images `[n1, n2)` of a padded group. */
 export interface OuterJob {
+  /** Whether the kernel fuses multiply-adds (relaxedSimd.ts): a pool worker must use the same one. */
+  fma: boolean;
   x: number; xImage: number; dy: number; dyImage: number; acc: number; n1: number; n2: number;
   /** `[x byte offset, dy byte offset, rows]` of each band of an image. */
   bands: [number, number, number][];
@@ -46,7 +48,7 @@ export interface OuterJob {
 }
 
 /** Run one job: every image and band of its group, its output channels. */
-export function outerFilterImages(backend: WasmBackend, job: OuterJob, outer = outerFilterKernel(backend)): void {
+export function outerFilterImages(backend: WasmBackend, job: OuterJob, outer = outerFilterKernel(backend, job.fma)): void {
   if (!outer) throw new Error('phasewise conv filter gradient: no SIMD outer-product kernel on this memory');
   const { C, CO } = job;
   for (let n = job.n1; n < job.n2; n++) {
@@ -69,8 +71,8 @@ function bands(g: ConvGeometry, Wp: number, C: number): [number, number, number]
   return out;
 }
 
-/** `dW` as a new `filterShape` tensor. Requires {@link outerApplies} and the kernel. */
-export function outerFilterGradient(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo, outer: OuterFilter, filterShape: number[]): TensorInfo {
+/** `dW` as a new `filterShape` tensor. Requires {@link outerApplies} and the kernel; `fma`: whether `outer` is the fused one (pool workers then use it too). */
+export function outerFilterGradient(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo, outer: OuterFilter, filterShape: number[], fma = false): TensorInfo {
   const { outChannels: CO, outHeight: OH, outWidth: OW, filterHeight: FH } = g;
   const L = outerLayout(g);
   const rowsPerTap = L.FW * L.C; // accumulator rows per tap kh; dW has fw·cin of them
@@ -78,26 +80,30 @@ export function outerFilterGradient(backend: WasmBackend, g: ConvGeometry, x: Te
   const byImages = size <= outerChunking.imageSplitAcc;
   const direct = rowsPerTap === g.filterWidth * g.inChannels && !byImages;
   const perImage = L.Hp * L.Wp * L.C;
-  const images = Math.max(1, Math.min(g.batch, Math.floor(outerChunking.paddedFloats / perImage)));
+  // no padding and every input row and column read: the kernel reads x itself, no copy
+  const inPlace = !L.folded && g.padTop === 0 && g.padLeft === 0 && L.Hp === g.inHeight && L.Wp === g.inWidth;
+  const images = inPlace ? g.batch : Math.max(1, Math.min(g.batch, Math.floor(outerChunking.paddedFloats / perImage)));
   const parts = byImages ? Math.min(POOL_PARTS, images) : 1;
   const out = backend.makeOutput(filterShape, 'float32');
   const acc = direct ? out : backend.makeOutput([parts * size], 'float32');
-  const xp = backend.makeOutput([images * perImage], 'float32');
+  const xp = inPlace ? undefined : backend.makeOutput([images * perImage], 'float32');
   f32(backend, acc).fill(0);
   const list = bands(g, L.Wp, L.C);
   // split images (each range its own accumulator) or output-channel blocks of 8 (each block one owner):
   // either way the sums do not depend on the thread count
   const coRanges = byImages ? [[0, CO / 8]] : splitRange(CO / 8, Math.min(CO / 8, xnnThreads(backend)));
-  const [xAt, xpAt, dyAt, accAt] = [x, xp, dy, acc].map((t) => heapAddress(backend, t)); // no allocation below
+  const [xAt, dyAt, accAt] = [x, dy, acc].map((t) => heapAddress(backend, t)); // no allocation below
+  const xpAt = xp ? heapAddress(backend, xp) : xAt;
   try {
     for (let n0 = 0; n0 < g.batch; n0 += images) {
       const count = Math.min(images, g.batch - n0);
       // x laid out for the kernel, by image ranges on the pool's threads
       const folds: FoldJob[] = splitRange(count, Math.min(POOL_PARTS, count)).map(([n1, n2]) => ({
         L, g, x: xAt, out: xpAt, n0, n1, n2 }));
-      runJobs(backend, 'outerFold', folds, (job) => foldImages(backend, job), count * perImage);
+      if (!inPlace) runJobs(backend, 'outerFold', folds, (job) => foldImages(backend, job), count * perImage);
       const imageRanges = byImages ? splitRange(count, parts) : [[0, count]];
       const jobs: OuterJob[] = imageRanges.flatMap(([n1, n2], part) => coRanges.map(([b0, b1]) => ({
+        fma,
         x: xpAt, xImage: 4 * perImage, dy: dyAt + 4 * n0 * OH * OW * CO, dyImage: 4 * OH * OW * CO,
         acc: accAt + 4 * part * size, n1, n2, bands: list, coFrom: 32 * b0, coTo: 32 * b1, C: L.C, CO,
         FH, FW: L.FW, tapRow: L.tapRow, tapCol: L.tapCol, xs: L.xs, xstep: L.xstep, cols: OW,
@@ -109,7 +115,7 @@ export function outerFilterGradient(backend: WasmBackend, g: ConvGeometry, x: Te
     for (const t of direct ? [out] : [out, acc]) disposeInfo(backend, t);
     throw e;
   } finally {
-    disposeInfo(backend, xp);
+    if (xp) disposeInfo(backend, xp);
   }
   if (!direct) {
     const a = f32(backend, acc);

@@ -11,6 +11,7 @@
  * ```
  */
 import { tf } from '../tf.js';
+import { batchMatMulConfig } from './batchMatMul.js';
 import { conv2dConfig } from './conv2d.js';
 import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter.js';
 import { conv2dBackpropInputConfig } from './conv2dBackpropInput.js';
@@ -25,6 +26,7 @@ import { rememberReplacedKernel } from './wasmHeap.js';
 
 const CONFIGS: readonly tf.KernelConfig[] = [
   conv2dConfig,
+  batchMatMulConfig,
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
   depthwiseBackpropFilterConfig,

@@ -18,8 +18,15 @@
  * ```
  */
 
+import { get, set, MUL4, ADD4 } from './wasmOps.js';
+
 /** `f32x4.relaxed_madd` (a·b + c): prefix 0xfd, opcode 0x105. */
 export const RELAXED_MADD = [0xfd, 0x85, 0x02];
+
+/** Code for `acc += s · d` on v128 locals: one relaxed multiply-add (`fma`) or `f32x4.mul` + `f32x4.add`. */
+export const maddInto = (acc: number, s: number, d: number, fma: boolean) => fma
+  ? [...get(s), ...get(d), ...get(acc), ...RELAXED_MADD, ...set(acc)]
+  : [...get(acc), ...get(s), ...get(d), ...MUL4, ...ADD4, ...set(acc)];
 
 /** Tuning: allow relaxed SIMD (false: mul + add everywhere, as with `PHASEWISE_WASM_FMA=0`). */
 export const relaxedSimdTuning = { enabled: true };

@@ -19,9 +19,9 @@
  * conv?.(xp, wPacked, out, 256, 3, 3, 18 * 256, 256, 18 * 256, 256, 16, 16, 16 * 256, 256, 8, 9 * 64 * 32);
  * ```
  */
-import { get, set, tee, leb, ADD, LT_U, MUL4, ADD4, LOOP, END, LOAD, STORE, NEXT as next, SPLAT32, kernelModule } from './wasmOps.js';
+import { get, set, tee, leb, ADD, LT_U, LOOP, END, LOAD, STORE, NEXT as next, SPLAT32, kernelModule } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
-import { relaxedSimd, RELAXED_MADD } from './relaxedSimd.js';
+import { maddInto, relaxedSimd } from './relaxedSimd.js';
 import type { WasmBackend } from './wasmHeap.js';
 
 /** The exported kernel (see the module's formula). */
@@ -38,10 +38,7 @@ const I32 = (v: number) => [0x41, ...leb(v)]; // small non-negative constants (<
 const ZERO = [0xfd, 0x0c, ...new Array(16).fill(0)]; // v128.const 0
 const IF = [0x04, 0x40];
 
-/** `acc += s · d` as mul + add, or one relaxed multiply-add. */
-const madd = (acc: number, d: number, fma: boolean) => fma
-  ? [...get(S), ...get(d), ...get(acc), ...RELAXED_MADD, ...set(acc)]
-  : [...get(acc), ...get(S), ...get(d), ...MUL4, ...ADD4, ...set(acc)];
+const madd = (acc: number, d: number, fma: boolean) => maddInto(acc, S, d, fma);
 
 /** One input channel: 2 weight loads, 4 pixel splats, 8 multiply-adds; then a += 4, wp += 32. */
 const channel = (fma: boolean) => [

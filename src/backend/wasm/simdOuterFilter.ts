@@ -19,8 +19,9 @@
  * outer?.(x, dy, acc, 128, 0, 256, 256, 3, 3, 29 * 128, 128, 2 * 29 * 128, 2 * 128, 7, 14, 32 * 256, 64);
  * ```
  */
-import { get, set, leb, ADD, MUL4, ADD4, LOOP, END, LOAD, STORE, NEXT as next, SPLAT32_AT, kernelModule } from './wasmOps.js';
+import { get, set, leb, ADD, ADD4, LOOP, END, LOAD, STORE, NEXT as next, SPLAT32_AT, kernelModule } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
+import { maddInto, relaxedSimd } from './relaxedSimd.js';
 import type { WasmBackend } from './wasmHeap.js';
 
 /** The exported kernel (see the module's formula). */
@@ -36,12 +37,11 @@ const I32 = (v: number) => [0x41, ...leb(v)]; // small non-negative constants (<
 const ZERO = [0xfd, 0x0c, ...new Array(16).fill(0)]; // v128.const 0
 const inc = (local: number, by: number[]) => [...get(local), ...by, ADD, ...set(local)];
 
-const POSITION = [
+const POSITION = (fma: boolean) => [
   ...get(25), ...LOAD(0), ...set(D0), ...get(25), ...LOAD(16), ...set(D1),
   ...[0, 1, 2, 3].flatMap((i) => [
     ...get(24), ...SPLAT32_AT(4 * i), ...set(S),
-    ...get(A(2 * i)), ...get(S), ...get(D0), ...MUL4, ...ADD4, ...set(A(2 * i)),
-    ...get(A(2 * i + 1)), ...get(S), ...get(D1), ...MUL4, ...ADD4, ...set(A(2 * i + 1)),
+    ...maddInto(A(2 * i), S, D0, fma), ...maddInto(A(2 * i + 1), S, D1, fma),
   ]),
   ...inc(24, get(12)), ...inc(25, get(6)),
 ];
@@ -52,7 +52,7 @@ const FLUSH = [0, 1, 2, 3].flatMap((i) => [
   ...inc(27, get(6)),
 ]);
 
-const BODY = [
+const body = (fma: boolean) => [
   0x02, 0x0b, 0x7f, 0x0b, 0x7b, // 11 i32 locals, 11 v128 locals
   ...get(4), ...set(17),
   ...LOOP, ...I32(0), ...set(18), //                                  output-channel blocks (8)
@@ -63,7 +63,7 @@ const BODY = [
   ...get(0), ...get(18), ADD, ...get(19), ...get(9), MUL, ADD, ...get(20), ...get(10), MUL, ADD, ...set(21),
   ...get(1), ...get(17), ADD, ...set(22), ...I32(0), ...set(23),
   ...LOOP, ...get(21), ...set(24), ...get(22), ...set(25), ...I32(0), ...set(26), // rows of the band
-  ...LOOP, ...POSITION, ...next(26, I32(1), get(14)), //                            positions of the row
+  ...LOOP, ...POSITION(fma), ...next(26, I32(1), get(14)), //                            positions of the row
   ...inc(21, get(11)), ...get(25), ...set(22),
   ...next(23, I32(1), get(13)),
   // accA = acc + (kh·FW + kw)·tapAcc + cb·CO + cob
@@ -76,12 +76,19 @@ const BODY = [
   END,
 ];
 
-/** The module's bytes. */
-export const OUTER_FILTER_WASM = kernelModule([{ name: 'outer', params: 17, body: BODY }]);
+const modules: { fma?: Uint8Array; plain?: Uint8Array } = {};
 
-const instances = new WeakMap<object, OuterFilter | null>();
+/** The module's bytes: with `f32x4.relaxed_madd` (`fma`) or mul + add (built once each). */
+export function outerFilterWasm(fma: boolean): Uint8Array {
+  return (modules[fma ? 'fma' : 'plain'] ??= kernelModule([{ name: 'outer', params: 17, body: body(fma) }]));
+}
 
-/** The kernel bound to the backend's memory, or undefined without wasm SIMD support. */
-export function outerFilterKernel(backend: WasmBackend): OuterFilter | undefined {
-  return boundKernels(backend, instances, OUTER_FILTER_WASM, (e) => e.outer as OuterFilter);
+const instances = { fma: new WeakMap<object, OuterFilter | null>(), plain: new WeakMap<object, OuterFilter | null>() };
+
+/**
+ * The kernel bound to the backend's memory (the relaxed multiply-add when the engine has relaxed
+ * SIMD and `fma` is not false: relaxedSimd.ts), or undefined without wasm SIMD support.
+ */
+export function outerFilterKernel(backend: WasmBackend, fma = relaxedSimd()): OuterFilter | undefined {
+  return boundKernels(backend, fma ? instances.fma : instances.plain, outerFilterWasm(fma), (e) => e.outer as OuterFilter);
 }

@@ -19,7 +19,7 @@ import type { ConvGeometry } from './convGeometry.js';
 import { derived } from './derivedTensors.js';
 import { transposeKernels } from './simdTranspose.js';
 import { directApplies, directConv, directConvPlan, packedFilter } from './directConv.js';
-import { disposeInfo, f32, heapAddress, stockConv2D } from './wasmHeap.js';
+import { disposeInfo, f32, heapAddress, stockKernel } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
 /** Tuning: scatter each phase's rows into dx with the SIMD strided copy (false: a scalar loop, for tests). */
@@ -95,7 +95,7 @@ function stockPhase(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filte
     });
     return t;
   });
-  return stockConv2D()({
+  return stockKernel('Conv2D')({
     inputs: { x: dy, filter: sub },
     backend,
     attrs: { strides: 1, dilations: 1, pad: [[0, 0], [ay.padBefore, ay.padAfter], [ax.padBefore, ax.padAfter], [0, 0]], dataFormat: 'NHWC', dimRoundingMode: undefined },

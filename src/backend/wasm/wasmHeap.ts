@@ -62,13 +62,16 @@ export function disposeInfo(backend: WasmBackend, info: TensorInfo): void {
 
 type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => TensorInfo;
 
+/** Stock wasm kernels that phasewise replaced but still delegates to (see {@link replacedStockKernel}). */
+const replaced = new Map<string, tf.KernelConfig>();
+
 /**
- * The wasm backend's own kernel function `name` (e.g. 'BatchMatMul'), looked up per call. phasewise
- * never replaces these, so the lookup cannot land on one of its own kernels (Conv2D: {@link stockConv2D}). They rely on
- * the setup tfjs ran when the wasm backend was selected.
+ * The wasm backend's own kernel function `name` (e.g. 'BatchMatMul', 'Conv2D'): the stock kernel
+ * phasewise replaced (see {@link rememberReplacedKernel}), else the registered one, looked up per
+ * call. They rely on the setup tfjs ran when the wasm backend was selected.
  */
 export function stockKernel(name: string): KernelFunc {
-  const config = tf.getKernel(name, 'wasm');
+  const config = replaced.get(name) ?? tf.getKernel(name, 'wasm');
   if (!config) {
     throw new Error(`phasewise wasm kernels need the wasm backend's own '${name}' kernel, which is not registered (import '@tensorflow/tfjs-backend-wasm' first)`);
   }
@@ -111,9 +114,6 @@ export function releaseAlias(backend: WasmBackend, alias: TensorInfo): void {
   backend.wasm.tfjs.disposeData(entry.id);
 }
 
-/** Stock wasm kernels that phasewise replaced but still delegates to (see {@link replacedStockKernel}). */
-const replaced = new Map<string, tf.KernelConfig>();
-
 /** Remember the stock config of a kernel phasewise is about to replace (ignored for phasewise's own). */
 export function rememberReplacedKernel(stock: tf.KernelConfig, ours: tf.KernelConfig): void {
   if (stock !== ours && stock.kernelFunc !== ours.kernelFunc) replaced.set(stock.kernelName, stock);
@@ -131,15 +131,6 @@ export function replacedStockKernel(name: string): KernelFunc {
   const config = replaced.get(name);
   if (!config) throw new Error(`phasewise wasm kernels: no stock '${name}' kernel was registered before phasewise's`);
   return config.kernelFunc as unknown as KernelFunc;
-}
-
-/**
- * The wasm backend's own XNNPACK `Conv2D`: the stock kernel phasewise's Conv2D (conv2d.ts) replaced,
- * or the registered one when phasewise's is not registered.
- */
-export function stockConv2D(): KernelFunc {
-  const config = replaced.get('Conv2D');
-  return config ? (config.kernelFunc as unknown as KernelFunc) : stockKernel('Conv2D');
 }
 
 /** The setup function of the replaced stock kernel `name`, run when the wasm backend (re)initialises. */

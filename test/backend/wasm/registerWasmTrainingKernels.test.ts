@@ -8,6 +8,7 @@ process.env.PHASEWISE_QUIET = '1';
 
 const names = [
   'Conv2D',
+  'BatchMatMul',
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter',

@@ -32,12 +32,14 @@ const cases = [
   { x: [9, 14, 14, 8], conv: [3, 3, 8, 16], s: 2 },  // outer products, small filter: image ranges split over threads
   { x: [5, 9, 9, 32], conv: [3, 3, 32, 32], s: 1 },  // outer products, larger filter: output-channel blocks split over threads
   { x: [7, 15, 13, 3], conv: [3, 3, 3, 32], s: 1 },  // outer products on taps folded into channels (fold pooled)
+  { x: [3, 13, 11, 16], conv: [3, 3, 16, 24], s: 2 }, // direct forward conv (rows split), sub-pixel input phases
+  { x: [96, 40], dense: [40, 32] },                    // Aᵀ B (outer products) and A Bᵀ (direct kernel, blocks split)
 ];
 const out = [];
 for (const [i, c] of cases.entries()) {
   const x = tf.randomNormal(c.x, 0, 1, 'float32', 10 + i);
-  const w = tf.randomNormal(c.conv ?? [3, 3, c.x[3], c.M], 0, 1, 'float32', 20 + i);
-  const op = (x, w) => (c.conv ? tf.conv2d(x, w, c.s, 'same') : tf.depthwiseConv2d(x, w, c.s, 'same'));
+  const w = tf.randomNormal(c.dense ?? c.conv ?? [3, 3, c.x[3], c.M], 0, 1, 'float32', 20 + i);
+  const op = (x, w) => (c.dense ? tf.matMul(x, w) : c.conv ? tf.conv2d(x, w, c.s, 'same') : tf.depthwiseConv2d(x, w, c.s, 'same'));
   const f = () => tf.grads((x, w) => tf.sum(tf.square(op(x, w))))([x, w]);
   const results = {};
   for (const on of [false, true]) {
@@ -77,7 +79,7 @@ describe('SIMD worker pool (simdPool.ts)', () => {
     })) as { ready: boolean; size: number; out: { n: number; nonzero: boolean; rel: number }[][]; failure: string };
     expect(res.ready).toBe(true);
     expect(res.size).toBe(1);
-    expect(res.out).toHaveLength(10);
+    expect(res.out).toHaveLength(12);
     for (const [i, grads] of res.out.entries()) {
       for (const [k, g] of grads.entries()) {
         expect(g.nonzero, `case ${i} gradient ${k} is not all zero`).toBe(true);
