@@ -124,7 +124,7 @@ function features(x, weights) {
 const gramOfRows = (n) => tf.customGrad((x, save) => {
   save([x]);
   return {
-    value: tf.div(tf.matMul(tf.transpose(x, [0, 2, 1]), x), n),
+    value: tf.div(tf.matMul(x, x, true, false), n),
     gradFunc: (dy, [xs]) => tf.div(tf.matMul(xs, tf.add(dy, tf.transpose(dy, [0, 2, 1]))), n),
   };
 });

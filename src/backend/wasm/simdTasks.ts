@@ -14,6 +14,7 @@ import { smallKImages } from './smallKFilter.js';
 import { outerFilterImages } from './outerFilter.js';
 import { foldImages } from './outerLayout.js';
 import { directConvRows } from './directConv.js';
+import { winogradTransform } from './winograd.js';
 import { depthwiseGatherImages } from './depthwiseGather.js';
 import { depthwiseFilterImages, depthwiseInputImages } from './depthwiseInPlaceRun.js';
 import type { WasmBackend } from './wasmHeap.js';
@@ -29,4 +30,5 @@ export const SIMD_TASKS: Record<string, (backend: WasmBackend, job: never) => vo
   outerFilter: (backend, job) => outerFilterImages(backend, job),
   outerFold: foldImages,
   directConv: (backend, job) => directConvRows(backend, job),
+  winograd: (backend, job) => winogradTransform(backend, job),
 };

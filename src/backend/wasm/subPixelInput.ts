@@ -19,6 +19,8 @@ import type { ConvGeometry } from './convGeometry.js';
 import { derived } from './derivedTensors.js';
 import { transposeKernels } from './simdTranspose.js';
 import { directApplies, directConv, directConvPlan, packedFilter } from './directConv.js';
+import { winogradKernels } from './simdWinograd.js';
+import { winogradApplies, winogradConv, winogradFilter } from './winograd.js';
 import { disposeInfo, f32, heapAddress, stockKernel } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -72,8 +74,11 @@ function directPhase(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filt
   const pg = phaseGeometry(g, ay, ax);
   const plan = directApplies(pg) ? directConvPlan(backend) : undefined;
   if (!plan) return undefined;
-  // packed once per filter tensor and phase (tfjs tensors are immutable)
-  const packed = packedFilter(backend, filter, `subPixel:${g.strideHeight},${g.strideWidth},${a},${b}`, phaseTaps(g, a, b, ay, ax), g.inChannels, g.outChannels, true);
+  // transformed or packed once per filter tensor and phase (tfjs tensors are immutable)
+  const key = `subPixel:${g.strideHeight},${g.strideWidth},${a},${b}`;
+  const wk = winogradApplies(pg) ? winogradKernels(backend) : undefined;
+  if (wk) return winogradConv(backend, pg, dy, winogradFilter(backend, filter, key, phaseTaps(g, a, b, ay, ax), g.inChannels, g.outChannels, true), plan, wk);
+  const packed = packedFilter(backend, filter, key, phaseTaps(g, a, b, ay, ax), g.inChannels, g.outChannels, true);
   return directConv(backend, pg, dy, packed, plan);
 }
 

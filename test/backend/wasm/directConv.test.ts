@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/backend/tf.js';
 import { initBackend } from '../../../src/backend/initBackend.js';
 import { convGeometry } from '../../../src/backend/wasm/convGeometry.js';
 import { derivedCount } from '../../../src/backend/wasm/derivedTensors.js';
 import { directApplies, directConv, directConvPlan, directConvTuning, packedFilter } from '../../../src/backend/wasm/directConv.js';
 import { relaxedSimdTuning } from '../../../src/backend/wasm/relaxedSimd.js';
+import { winogradTuning } from '../../../src/backend/wasm/winograd.js';
 import { f32, type WasmBackend } from '../../../src/backend/wasm/wasmHeap.js';
 import { cpuAndWasm, expectClose, expectNoLeak, liveCounts, randInt, randomValues, rng } from './helpers.js';
 
@@ -58,7 +59,9 @@ async function check(c: Case, seed: number, tol = 1e-5): Promise<Float32Array> {
 
 describe('forward Conv2D through the SIMD direct-convolution kernel (directConv.ts)', () => {
   const saved = { ...directConvTuning };
+  beforeEach(() => { winogradTuning.enabled = false; }); // (3×3 stride-1 layers: winograd.test.ts)
   afterEach(() => {
+    winogradTuning.enabled = true;
     Object.assign(directConvTuning, saved);
     relaxedSimdTuning.enabled = true;
   });
@@ -143,6 +146,8 @@ describe('forward Conv2D through the SIMD direct-convolution kernel (directConv.
 });
 
 describe('conv input gradient through the direct kernel (stride 1 and sub-pixel phases)', () => {
+  beforeEach(() => { winogradTuning.enabled = false; });
+  afterEach(() => { winogradTuning.enabled = true; });
   it('matches the cpu backend for strides 1–3 (cin % 8 == 0)', async () => {
     const r = rng(77);
     for (let i = 0; i < 12; i++) {
