@@ -16,8 +16,7 @@
 import { tf } from '../tf.js';
 import { convGeometry } from './convGeometry.js';
 import { directApplies, directConv, directConvPlan, packedFilter } from './directConv.js';
-import { winogradKernels } from './simdWinograd.js';
-import { winogradApplies, winogradConv, winogradFilter } from './winograd.js';
+import { winogradApplies, winogradRun } from './winograd.js';
 import { replacedSetup, stockKernel } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -34,8 +33,8 @@ export function conv2dForward(args: KernelArgs): TensorInfo {
   const g = plan ? convGeometry(KERNEL, x.shape, filter.shape, attrs, false) : undefined;
   if (!plan || !g || !directApplies(g)) return stockKernel('Conv2D')(args as Parameters<ReturnType<typeof stockKernel>>[0]);
   const taps = Array.from({ length: g.filterHeight * g.filterWidth }, (_, t) => t);
-  const wk = winogradApplies(g) ? winogradKernels(backend) : undefined;
-  if (wk) return winogradConv(backend, g, x, winogradFilter(backend, filter, 'forward', taps, g.inChannels, g.outChannels, false), plan, wk);
+  const wino = winogradApplies(g) ? winogradRun(backend, g, x, plan, filter, 'forward', taps, g.inChannels, g.outChannels, false) : undefined;
+  if (wino) return wino;
   const packed = packedFilter(backend, filter, 'forward', taps, g.inChannels, g.outChannels, false);
   return directConv(backend, g, x, packed, plan);
 }

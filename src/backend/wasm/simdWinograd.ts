@@ -1,110 +1,136 @@
 /**
  * wasm SIMD kernels for the input and output transforms of Winograd's minimal filtering
- * F(2×2, 3×3) (Lavin & Gray 2016), four channels per `f32x4`, NHWC in and out:
+ * F(m×m, 3×3) (winogradMatrices.ts; m = 2 or 4, input tiles of n = m + 2), four channels per
+ * `f32x4`, NHWC in and out, generated from the matrices (constant coefficients, no tables):
  *
- * - `wIn(xp, v, cBytes, tilesY, tilesX, row, vXi)`: for each 4×4 input tile `d` (tile `(ty, tx)`
- *   starts at `xp + 2ty·row + 2tx·cBytes`), `V = Bᵀ d B` with
- *   `Bᵀ = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]`, stored as
- *   `v[(4i + k)·vXi + (ty·tilesX + tx)·cBytes + 4c] = V[i][k][c]`;
- * - `wOut(m, out, kBytes, tilesY, tilesX, mXi, outRow)`: from the 16 transformed products
- *   `M[ξ] = m[ξ·mXi + (ty·tilesX + tx)·kBytes + 4k]`, the 2×2 output tile `Y = Aᵀ M A` with
- *   `Aᵀ = [[1, 1, 1, 0], [0, 1, -1, -1]]`, stored at `out + (2ty + a)·outRow + (2tx + b)·kBytes + 4k`.
+ * - `wIn(xp, v, cBytes, tilesY, tilesX, row, vXi)`: for each n×n input tile `d` (tile `(ty, tx)`
+ *   starts at `xp + m·ty·row + m·tx·cBytes`), `V = Bᵀ d B`, stored as
+ *   `v[(n·i + k)·vXi + (ty·tilesX + tx)·cBytes + 4c] = V[i][k][c]`;
+ * - `wOut(mp, out, kBytes, tilesY, tilesX, mXi, outRow)`: from the n² transformed products
+ *   `M[ξ] = mp[ξ·mXi + (ty·tilesX + tx)·kBytes + 4k]`, the m×m output tile `Y = Aᵀ M A`, stored at
+ *   `out + (m·ty + a)·outRow + (m·tx + b)·kBytes + 4k`.
  *
- * Requires `cBytes, kBytes` multiples of 16 and every count ≥ 1. Only additions and subtractions:
- * the multiplications are the 16 matrix products `M[ξ] = V[ξ] · U[ξ]` in between (winograd.ts).
+ * Requires `cBytes, kBytes` multiples of 16 and every count ≥ 1. The multiplications of the
+ * convolution itself are the n² matrix products `M[ξ] = V[ξ] · U[ξ]` in between (winograd.ts).
  *
  * @example
  * ```ts
- * const k = winogradKernels(backend);   // undefined without wasm SIMD
+ * const k = winogradKernels(backend, 2);   // undefined without wasm SIMD
  * k?.wIn(xp, v, 4 * 64, 64, 64, 130 * 4 * 64, 64 * 64 * 4 * 64);   // a padded 130×130×64 image, 64×64 tiles
  * ```
  */
-import { get, set, tee, leb, ADD, LOOP, END, LOAD, STORE, NEXT as next, ADD4, kernelModule } from './wasmOps.js';
+import { get, set, leb, ADD, LOOP, END, LOAD, STORE, NEXT as next, ADD4, MUL4, kernelModule } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
+import { WINOGRAD } from './winogradMatrices.js';
 import type { WasmBackend } from './wasmHeap.js';
 
 /** The exported kernels (see the module's formulas). */
 export interface WinogradKernels {
   wIn(xp: number, v: number, cBytes: number, tilesY: number, tilesX: number, row: number, vXi: number): void;
-  wOut(m: number, out: number, kBytes: number, tilesY: number, tilesX: number, mXi: number, outRow: number): void;
+  wOut(mp: number, out: number, kBytes: number, tilesY: number, tilesX: number, mXi: number, outRow: number): void;
 }
 
 const SUB4 = [0xfd, 0xe5, 0x01];
+const NEG4 = [0xfd, 0xe1, 0x01];
 const MUL = 0x6c;
 const I32 = (v: number) => [0x41, ...leb(v)];
+/** v128.const of four copies of the float32 `c`. */
+const SPLAT_CONST = (c: number) => {
+  const b = new Uint8Array(new Float32Array([c, c, c, c]).buffer);
+  return [0xfd, 0x0c, ...b];
+};
 
-// ---- wIn: params xp0 v1 cBytes2 tilesY3 tilesX4 row5 vXi6 ----
-// i32 locals ty7 tx8 cb9 base10 vt11 p12 q13 R1 14 R2 15 R3 16 P1 17 P2 18 P3 19; v128 t0..t3 20–23
-const IN = { ty: 7, tx: 8, cb: 9, base: 10, vt: 11, p: 12, q: 13, R: [0, 14, 15, 16], P: [0, 17, 18, 19], t: [20, 21, 22, 23] };
-/** `Bᵀ` row i: `t = d[a] ± d[b]` (over rows of the tile, per column). */
-const BT: [number, number, number[]][] = [[0, 2, SUB4], [1, 2, ADD4], [2, 1, SUB4], [1, 3, SUB4]];
-const loadD = (i: number, j: number) => [...get(IN.p), ...(i ? [...get(IN.R[i]), ADD] : []), ...(j ? [...get(IN.P[j]), ADD] : []), ...LOAD(0)];
-const storeV = (value: number[]) => [...get(IN.q), ...value, ...STORE(0), ...get(IN.q), ...get(6), ADD, ...set(IN.q)];
-const tileRow = ([a, b, op]: [number, number, number[]]) => [
-  ...[0, 1, 2, 3].flatMap((j) => [...loadD(a, j), ...loadD(b, j), ...op, ...set(IN.t[j])]),
-  ...BT.flatMap(([x, y, op2]) => storeV([...get(IN.t[x]), ...get(IN.t[y]), ...op2])),
-];
-const IN_BODY = [
-  0x02, 0x0d, 0x7f, 0x04, 0x7b, // 13 i32 locals, 4 v128 locals
-  ...get(5), ...tee(14), ...get(5), ADD, ...tee(15), ...get(5), ADD, ...set(16),
-  ...get(2), ...tee(17), ...get(2), ADD, ...tee(18), ...get(2), ADD, ...set(19),
-  ...I32(0), ...set(IN.ty),
-  ...LOOP, ...I32(0), ...set(IN.tx),
-  ...LOOP,
-  // base = xp + ty·2row + tx·2cBytes; vt = v + (ty·tilesX + tx)·cBytes
-  ...get(0), ...get(IN.ty), ...get(15), MUL, ADD, ...get(IN.tx), ...get(18), MUL, ADD, ...set(IN.base),
-  ...get(1), ...get(IN.ty), ...get(4), MUL, ...get(IN.tx), ADD, ...get(2), MUL, ADD, ...set(IN.vt),
-  ...I32(0), ...set(IN.cb),
-  ...LOOP,
-  ...get(IN.base), ...get(IN.cb), ADD, ...set(IN.p), ...get(IN.vt), ...get(IN.cb), ADD, ...set(IN.q),
-  ...BT.flatMap(tileRow),
-  ...next(IN.cb, I32(16), get(2)),
-  ...next(IN.tx, I32(1), get(4)),
-  ...next(IN.ty, I32(1), get(3)),
-  END,
-];
+/** Code pushing `Σ coef[r]·term(r)` over the non-zero coefficients (`term(r)` pushes one v128). */
+function combination(coef: number[], term: (r: number) => number[]): number[] {
+  const out: number[] = [];
+  let first = true;
+  coef.forEach((c, r) => {
+    if (c === 0) return;
+    const scaled = Math.abs(c) === 1 ? term(r) : [...term(r), ...SPLAT_CONST(Math.abs(c)), ...MUL4];
+    if (first) out.push(...scaled, ...(c < 0 ? NEG4 : []));
+    else out.push(...scaled, ...(c < 0 ? SUB4 : ADD4));
+    first = false;
+  });
+  return out;
+}
 
-// ---- wOut: params m0 out1 kBytes2 tilesY3 tilesX4 mXi5 outRow6 ----
-// i32 locals ty7 tx8 kb9 mt10 ob11 q12 o13 RI1 14 RI2 15 RI3 16 CJ1 17 CJ2 18 CJ3 19; v128 s0..s3 20–23
-const OUT = { ty: 7, tx: 8, kb: 9, mt: 10, ob: 11, q: 12, o: 13, RI: [0, 14, 15, 16], CJ: [0, 17, 18, 19], s: [20, 21, 22, 23] };
-const loadM = (i: number, j: number) => [...get(OUT.q), ...(i ? [...get(OUT.RI[i]), ADD] : []), ...(j ? [...get(OUT.CJ[j]), ADD] : []), ...LOAD(0)];
-/** `Aᵀ` row a over the rows of M, per column j: `s_j = m0j + m1j + m2j` (a = 0) or `m1j - m2j - m3j` (a = 1). */
-const sRow = (a: number, j: number) => a === 0
-  ? [...loadM(0, j), ...loadM(1, j), ...ADD4, ...loadM(2, j), ...ADD4]
-  : [...loadM(1, j), ...loadM(2, j), ...SUB4, ...loadM(3, j), ...SUB4];
-const outRow = (a: number) => [
-  ...[0, 1, 2, 3].flatMap((j) => [...sRow(a, j), ...set(OUT.s[j])]),
-  // o = ob + a·outRow + kb; y_a0 = s0 + s1 + s2 at o, y_a1 = s1 - s2 - s3 at o + kBytes
-  ...get(OUT.ob), ...(a ? [...get(6), ADD] : []), ...get(OUT.kb), ADD, ...set(OUT.o),
-  ...get(OUT.o), ...get(OUT.s[0]), ...get(OUT.s[1]), ...ADD4, ...get(OUT.s[2]), ...ADD4, ...STORE(0),
-  ...get(OUT.o), ...get(2), ADD, ...get(OUT.s[1]), ...get(OUT.s[2]), ...SUB4, ...get(OUT.s[3]), ...SUB4, ...STORE(0),
-];
-const OUT_BODY = [
-  0x02, 0x0d, 0x7f, 0x04, 0x7b, // 13 i32 locals, 4 v128 locals
-  ...get(5), ...tee(17), ...get(5), ADD, ...tee(18), ...get(5), ADD, ...set(19),
-  ...get(5), ...get(5), ADD, ...get(5), ADD, ...get(5), ADD, ...tee(14), ...get(14), ADD, ...tee(15), ...get(14), ADD, ...set(16),
-  ...I32(0), ...set(OUT.ty),
-  ...LOOP, ...I32(0), ...set(OUT.tx),
-  ...LOOP,
-  // mt = m + (ty·tilesX + tx)·kBytes; ob = out + 2ty·outRow + 2tx·kBytes
-  ...get(0), ...get(OUT.ty), ...get(4), MUL, ...get(OUT.tx), ADD, ...get(2), MUL, ADD, ...set(OUT.mt),
-  ...get(1), ...get(OUT.ty), ...get(6), MUL, ...get(OUT.tx), ...get(2), MUL, ADD, ...I32(2), MUL, ADD, ...set(OUT.ob),
-  ...I32(0), ...set(OUT.kb),
-  ...LOOP,
-  ...get(OUT.mt), ...get(OUT.kb), ADD, ...set(OUT.q),
-  ...outRow(0), ...outRow(1),
-  ...next(OUT.kb, I32(16), get(2)),
-  ...next(OUT.tx, I32(1), get(4)),
-  ...next(OUT.ty, I32(1), get(3)),
-  END,
-];
+// params (both kernels): src0 dst1 bytes2 tilesY3 tilesX4 (wIn: row5 vXi6 | wOut: mXi5 outRow6)
+// i32 locals ty7 tx8 cb9 base10 vt11 p12 q13, then offsets; v128 locals after them
+function inBody(m: number, n: number, BT: number[][]): number[] {
+  const [ty, tx, cb, base, vt, p, q] = [7, 8, 9, 10, 11, 12, 13];
+  const R = (i: number) => 14 + i - 1; // i·row, i = 1 … n-1
+  const P = (j: number) => 14 + n - 1 + j - 1; // j·cBytes
+  const T = (j: number) => 14 + 2 * (n - 1) + j; // v128
+  const offsets = (local: (i: number) => number, unit: number) =>
+    Array.from({ length: n - 1 }, (_, k) => [...get(unit), ...I32(k + 1), MUL, ...set(local(k + 1))]).flat();
+  const load = (i: number, j: number) => [...get(p), ...(i ? [...get(R(i)), ADD] : []), ...(j ? [...get(P(j)), ADD] : []), ...LOAD(0)];
+  const rowOf = (i: number) => [
+    ...Array.from({ length: n }, (_, j) => [...combination(BT[i], (r) => load(r, j)), ...set(T(j))]).flat(),
+    ...BT.flatMap((row) => [...get(q), ...combination(row, (j) => get(T(j))), ...STORE(0), ...get(q), ...get(6), ADD, ...set(q)]),
+  ];
+  return [
+    0x02, ...leb(7 + 2 * (n - 1)), 0x7f, ...leb(n), 0x7b,
+    ...offsets(R, 5), ...offsets(P, 2),
+    ...I32(0), ...set(ty),
+    ...LOOP, ...I32(0), ...set(tx),
+    ...LOOP,
+    // base = xp + m·ty·row + m·tx·cBytes; vt = v + (ty·tilesX + tx)·cBytes
+    ...get(0), ...get(ty), ...get(5), MUL, ...get(tx), ...get(2), MUL, ADD, ...I32(m), MUL, ADD, ...set(base),
+    ...get(1), ...get(ty), ...get(4), MUL, ...get(tx), ADD, ...get(2), MUL, ADD, ...set(vt),
+    ...I32(0), ...set(cb),
+    ...LOOP,
+    ...get(base), ...get(cb), ADD, ...set(p), ...get(vt), ...get(cb), ADD, ...set(q),
+    ...Array.from({ length: n }, (_, i) => rowOf(i)).flat(),
+    ...next(cb, I32(16), get(2)),
+    ...next(tx, I32(1), get(4)),
+    ...next(ty, I32(1), get(3)),
+    END,
+  ];
+}
 
-/** The module's bytes. */
-export const WINOGRAD_WASM = kernelModule([{ name: 'wIn', params: 7, body: IN_BODY }, { name: 'wOut', params: 7, body: OUT_BODY }]);
+function outBody(m: number, n: number, AT: number[][]): number[] {
+  const [ty, tx, kb, mt, ob, q, o] = [7, 8, 9, 10, 11, 12, 13];
+  const RI = (i: number) => 14 + i - 1; // n·i·mXi
+  const CJ = (j: number) => 14 + n - 1 + j - 1; // j·mXi
+  const S = (j: number) => 14 + 2 * (n - 1) + j; // v128
+  const load = (i: number, j: number) => [...get(q), ...(i ? [...get(RI(i)), ADD] : []), ...(j ? [...get(CJ(j)), ADD] : []), ...LOAD(0)];
+  const outRow = (a: number) => [
+    ...Array.from({ length: n }, (_, j) => [...combination(AT[a], (i) => load(i, j)), ...set(S(j))]).flat(),
+    // o = ob + a·outRow + kb; y[a][b] at o + b·kBytes
+    ...get(ob), ...(a ? [...get(6), ...I32(a), MUL, ADD] : []), ...get(kb), ADD, ...set(o),
+    ...AT.flatMap((row, b) => [...get(o), ...(b ? [...get(2), ...I32(b), MUL, ADD] : []), ...combination(row, (j) => get(S(j))), ...STORE(0)]),
+  ];
+  return [
+    0x02, ...leb(7 + 2 * (n - 1)), 0x7f, ...leb(n), 0x7b,
+    ...Array.from({ length: n - 1 }, (_, k) => [...get(5), ...I32(n * (k + 1)), MUL, ...set(RI(k + 1)), ...get(5), ...I32(k + 1), MUL, ...set(CJ(k + 1))]).flat(),
+    ...I32(0), ...set(ty),
+    ...LOOP, ...I32(0), ...set(tx),
+    ...LOOP,
+    // mt = mp + (ty·tilesX + tx)·kBytes; ob = out + m·(ty·outRow + tx·kBytes)
+    ...get(0), ...get(ty), ...get(4), MUL, ...get(tx), ADD, ...get(2), MUL, ADD, ...set(mt),
+    ...get(1), ...get(ty), ...get(6), MUL, ...get(tx), ...get(2), MUL, ADD, ...I32(m), MUL, ADD, ...set(ob),
+    ...I32(0), ...set(kb),
+    ...LOOP,
+    ...get(mt), ...get(kb), ADD, ...set(q),
+    ...Array.from({ length: m }, (_, a) => outRow(a)).flat(),
+    ...next(kb, I32(16), get(2)),
+    ...next(tx, I32(1), get(4)),
+    ...next(ty, I32(1), get(3)),
+    END,
+  ];
+}
 
-const instances = new WeakMap<object, WinogradKernels | null>();
+const modules: Partial<Record<2 | 4, Uint8Array>> = {};
 
-/** The kernels bound to the backend's memory, or undefined without wasm SIMD support. */
-export function winogradKernels(backend: WasmBackend): WinogradKernels | undefined {
-  return boundKernels(backend, instances, WINOGRAD_WASM, (e) => ({ wIn: e.wIn, wOut: e.wOut }) as WinogradKernels);
+/** The module's bytes for F(m×m, 3×3) (built once each). */
+export function winogradWasm(m: 2 | 4): Uint8Array {
+  const { n, BT, AT } = WINOGRAD[m];
+  return (modules[m] ??= kernelModule([{ name: 'wIn', params: 7, body: inBody(m, n, BT) }, { name: 'wOut', params: 7, body: outBody(m, n, AT) }]));
+}
+
+const instances = { 2: new WeakMap<object, WinogradKernels | null>(), 4: new WeakMap<object, WinogradKernels | null>() };
+
+/** The F(m×m, 3×3) kernels bound to the backend's memory, or undefined without wasm SIMD support. */
+export function winogradKernels(backend: WasmBackend, m: 2 | 4 = 2): WinogradKernels | undefined {
+  return boundKernels(backend, instances[m], winogradWasm(m), (e) => ({ wIn: e.wIn, wOut: e.wOut }) as WinogradKernels);
 }

@@ -19,8 +19,7 @@ import type { ConvGeometry } from './convGeometry.js';
 import { derived } from './derivedTensors.js';
 import { transposeKernels } from './simdTranspose.js';
 import { directApplies, directConv, directConvPlan, packedFilter } from './directConv.js';
-import { winogradKernels } from './simdWinograd.js';
-import { winogradApplies, winogradConv, winogradFilter } from './winograd.js';
+import { winogradApplies, winogradRun } from './winograd.js';
 import { disposeInfo, f32, heapAddress, stockKernel } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -76,8 +75,8 @@ function directPhase(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filt
   if (!plan) return undefined;
   // transformed or packed once per filter tensor and phase (tfjs tensors are immutable)
   const key = `subPixel:${g.strideHeight},${g.strideWidth},${a},${b}`;
-  const wk = winogradApplies(pg) ? winogradKernels(backend) : undefined;
-  if (wk) return winogradConv(backend, pg, dy, winogradFilter(backend, filter, key, phaseTaps(g, a, b, ay, ax), g.inChannels, g.outChannels, true), plan, wk);
+  const wino = winogradApplies(pg) ? winogradRun(backend, pg, dy, plan, filter, key, phaseTaps(g, a, b, ay, ax), g.inChannels, g.outChannels, true) : undefined;
+  if (wino) return wino;
   const packed = packedFilter(backend, filter, key, phaseTaps(g, a, b, ay, ax), g.inChannels, g.outChannels, true);
   return directConv(backend, pg, dy, packed, plan);
 }

@@ -25,11 +25,37 @@ import { derived } from './derivedTensors.js';
 import { directConvRows, directConvTuning, type DirectJob, type DirectPlan } from './directConv.js';
 import { runJobs, splitRange } from './simdPool.js';
 import { winogradKernels, type WinogradKernels } from './simdWinograd.js';
+import { WINOGRAD } from './winogradMatrices.js';
 import { disposeInfo, f32, heapAddress, xnnThreads } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
-/** Tuning: use Winograd where it applies (false: the direct kernel); floats of V or M per group of images. */
-export const winogradTuning = { enabled: true, groupFloats: 1 << 23 };
+/**
+ * Tuning: use Winograd where it applies (false: the direct kernel); floats of V or M per group of
+ * images; the output tile (0: F(4×4, 3×3) from `m4MinPixels` output pixels per image and
+ * `m4MinChannels` input + output channels, F(2×2, 3×3) otherwise — with fewer tiles its 36
+ * transformed filters are streamed for little work, with fewer channels its heavier transforms
+ * cost more than the products they save; measured on VGG16's layers, bench/ and the README).
+ */
+export const winogradTuning = { enabled: true, groupFloats: 1 << 23, tile: 0 as 0 | 2 | 4, m4MinPixels: 256, m4MinChannels: 192 };
+
+/** The output tile size m for geometry `g` (see {@link winogradTuning}). */
+export function winogradTile(g: ConvGeometry): 2 | 4 {
+  if (winogradTuning.tile) return winogradTuning.tile;
+  const big = g.outHeight * g.outWidth >= winogradTuning.m4MinPixels && g.inChannels + g.outChannels >= winogradTuning.m4MinChannels;
+  return big ? 4 : 2;
+}
+
+/**
+ * The convolution of `x` by Winograd with the filter made from `filter` as in {@link winogradFilter}
+ * (`key`, `taps`, `cin`, `cout`, `transposed`), or undefined without the SIMD kernels. Requires {@link winogradApplies}.
+ */
+export function winogradRun(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, plan: DirectPlan, filter: TensorInfo, key: string,
+  taps: number[], cin: number, cout: number, transposed: boolean): TensorInfo | undefined {
+  const m = winogradTile(g);
+  const k = winogradKernels(backend, m);
+  if (!k) return undefined;
+  return winogradConv(backend, g, x, winogradFilter(backend, filter, key, taps, cin, cout, transposed, m), plan, k, m);
+}
 
 /** Whether F(2×2, 3×3) applies: 3×3, stride 1, dilation 1, `cin % 4 == 0` (and ≥ the direct kernel's minimum), `cout % 8 == 0`. */
 export function winogradApplies(g: ConvGeometry): boolean {
@@ -43,29 +69,24 @@ export function winogradApplies(g: ConvGeometry): boolean {
  * (`transposed`: `W[taps[3r + s]][8b + l][c]`), W being `filter`'s data viewed as `[taps][cin][cout]`;
  * made once per `(filter, key)` while the filter lives. The input side has `transposed ? cout : cin` channels.
  */
-export function winogradFilter(backend: WasmBackend, filter: TensorInfo, key: string, taps: number[], cin: number, cout: number, transposed: boolean): TensorInfo {
-  return derived(backend, filter, `winograd:${key}`, () => {
+export function winogradFilter(backend: WasmBackend, filter: TensorInfo, key: string, taps: number[], cin: number, cout: number, transposed: boolean, m: 2 | 4 = 2): TensorInfo {
+  return derived(backend, filter, `winograd${m}:${key}`, () => {
+    const { n, G } = WINOGRAD[m];
     const [C, K] = transposed ? [cout, cin] : [cin, cout];
-    const t = backend.makeOutput([16 * C * K], 'float32');
+    const t = backend.makeOutput([n * n * C * K], 'float32');
     const w = f32(backend, filter);
     const u = f32(backend, t);
     const g = new Float64Array(9);
-    const h = new Float64Array(12); // G g: 4×3
+    const h = new Float64Array(3 * n); // G g: n×3
     for (let c = 0; c < C; c++) {
       for (let k = 0; k < K; k++) {
         for (let i = 0; i < 9; i++) g[i] = transposed ? w[(taps[i] * cin + k) * cout + c] : w[(taps[i] * cin + c) * cout + k];
-        for (let s = 0; s < 3; s++) {
-          const [g0, g1, g2] = [g[s], g[3 + s], g[6 + s]];
-          h[s] = g0;
-          h[3 + s] = (g0 + g1 + g2) / 2;
-          h[6 + s] = (g0 - g1 + g2) / 2;
-          h[9 + s] = g2;
+        for (let r = 0; r < n; r++) {
+          for (let s = 0; s < 3; s++) h[3 * r + s] = G[r][0] * g[s] + G[r][1] * g[3 + s] + G[r][2] * g[6 + s];
         }
         const base = (((k >> 3) * C + c) << 3) + (k & 7);
-        for (let r = 0; r < 4; r++) {
-          const [a, b, d] = [h[3 * r], h[3 * r + 1], h[3 * r + 2]];
-          const row = [a, (a + b + d) / 2, (a - b + d) / 2, d];
-          for (let s = 0; s < 4; s++) u[(4 * r + s) * C * K + base] = row[s];
+        for (let r = 0; r < n; r++) {
+          for (let s = 0; s < n; s++) u[(n * r + s) * C * K + base] = h[3 * r] * G[s][0] + h[3 * r + 1] * G[s][1] + h[3 * r + 2] * G[s][2];
         }
       }
     }
@@ -75,30 +96,32 @@ export function winogradFilter(backend: WasmBackend, filter: TensorInfo, key: st
 
 /** A transform job (plain data: a pool worker can run it): tile rows `[ty0, ty1)` of image `n`; byte addresses. */
 export interface WinogradJob {
-  kind: 'in' | 'out'; src: number; dst: number; bytes: number; tilesY: number; tilesX: number; stride: number; xi: number;
+  kind: 'in' | 'out'; m: 2 | 4; src: number; dst: number; bytes: number; tilesY: number; tilesX: number; stride: number; xi: number;
 }
 
 /** Run one transform job. */
-export function winogradTransform(backend: WasmBackend, job: WinogradJob, k = winogradKernels(backend)): void {
+export function winogradTransform(backend: WasmBackend, job: WinogradJob, k = winogradKernels(backend, job.m)): void {
   if (!k) throw new Error('phasewise conv2d: no SIMD Winograd transform kernels on this memory');
   if (job.kind === 'in') k.wIn(job.src, job.dst, job.bytes, job.tilesY, job.tilesX, job.stride, job.xi);
   else k.wOut(job.src, job.dst, job.bytes, job.tilesY, job.tilesX, job.xi, job.stride);
 }
 
-/** `y [n, oh, ow, cout]` of NHWC `x` and a {@link winogradFilter}. Requires {@link winogradApplies}. */
-export function winogradConv(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, U: TensorInfo, plan: DirectPlan, k: WinogradKernels): TensorInfo {
+/** `y [n, oh, ow, cout]` of NHWC `x` and a {@link winogradFilter} of the same `m`. Requires {@link winogradApplies}. */
+export function winogradConv(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, U: TensorInfo, plan: DirectPlan, k: WinogradKernels, m: 2 | 4 = 2): TensorInfo {
   const { batch: N, inChannels: C, outChannels: K, outHeight: OH, outWidth: OW } = g;
-  const [th, tw] = [Math.ceil(OH / 2), Math.ceil(OW / 2)];
-  const [Hp, Wp] = [2 * th + 2, 2 * tw + 2];
+  const n = m + 2;
+  const XI = n * n;
+  const [th, tw] = [Math.ceil(OH / m), Math.ceil(OW / m)];
+  const [Hp, Wp] = [m * th + 2, m * tw + 2];
   const T = th * tw;
-  const images = Math.max(1, Math.min(N, Math.floor(winogradTuning.groupFloats / (16 * T * Math.max(C, K)))));
-  const exact = OH === 2 * th && OW === 2 * tw;
+  const images = Math.max(1, Math.min(N, Math.floor(winogradTuning.groupFloats / (XI * T * Math.max(C, K)))));
+  const exact = OH === m * th && OW === m * tw;
   const out = backend.makeOutput([N, OH, OW, K], 'float32');
   const bufs = [
     backend.makeOutput([images * Hp * Wp * C], 'float32'),
-    backend.makeOutput([16 * images * T * C + 3 * C + 4], 'float32'), // (the last GEMM tile reads 3 tiles beyond)
-    backend.makeOutput([16 * images * T * K], 'float32'),
-    ...(exact ? [] : [backend.makeOutput([images * 4 * T * K], 'float32')]),
+    backend.makeOutput([XI * images * T * C + 3 * C + 4], 'float32'), // (the last GEMM tile reads 3 tiles beyond)
+    backend.makeOutput([XI * images * T * K], 'float32'),
+    ...(exact ? [] : [backend.makeOutput([images * m * m * T * K], 'float32')]),
   ];
   const [xpAt, vAt, mAt, yAt] = bufs.map((b) => heapAddress(backend, b));
   const [outAt, uAt] = [heapAddress(backend, out), heapAddress(backend, U)];
@@ -107,38 +130,38 @@ export function winogradConv(backend: WasmBackend, g: ConvGeometry, x: TensorInf
     for (let n0 = 0; n0 < N; n0 += images) {
       const count = Math.min(images, N - n0);
       fillPadded(f32(backend, x), g, Hp, Wp, count, n0, f32(backend, bufs[0]));
-      f32(backend, bufs[1]).fill(0, 16 * count * T * C);
+      f32(backend, bufs[1]).fill(0, XI * count * T * C);
       const [vXi, mXi] = [4 * count * T * C, 4 * count * T * K];
       const rowsOf = (n: number) => splitRange(th, Math.min(th, threads)).map(([a, b]) => [n, a, b]);
       const tileRows = Array.from({ length: count }, (_, n) => rowsOf(n)).flat();
       const ins: WinogradJob[] = tileRows.map(([n, a, b]) => ({
-        kind: 'in', src: xpAt + 4 * (n * Hp + 2 * a) * Wp * C, dst: vAt + 4 * (n * T + a * tw) * C, bytes: 4 * C,
-        tilesY: b - a, tilesX: tw, stride: 4 * Wp * C, xi: vXi,
+        kind: 'in', src: xpAt + 4 * (n * Hp + m * a) * Wp * C, dst: vAt + 4 * (n * T + a * tw) * C, bytes: 4 * C,
+        tilesY: b - a, tilesX: tw, stride: 4 * Wp * C, xi: vXi, m,
       }));
-      runJobs(backend, 'winograd', ins, (job) => winogradTransform(backend, job, k), 16 * count * T * C);
+      runJobs(backend, 'winograd', ins, (job) => winogradTransform(backend, job, k), XI * count * T * C);
       const rows = count * th;
       const band = Math.max(1, Math.min(rows, Math.floor(directConvTuning.bandBytes / (4 * tw * C))));
       // one job per ξ and band of tile rows: each U[ξ] is streamed once per band, the band's V[ξ] stays in cache
       const bands = Array.from({ length: Math.ceil(rows / band) }, (_, i) => [i * band, Math.min(rows, (i + 1) * band)]);
-      const gemm: DirectJob[] = Array.from({ length: 16 }, (_, xi) => bands.map(([r0, r1]) => ({
+      const gemm: DirectJob[] = Array.from({ length: XI }, (_, xi) => bands.map(([r0, r1]) => ({
         x: vAt + xi * vXi, xImage: 0, out: mAt + xi * mXi, outImage: 0, w: uAt + 4 * xi * C * K, fma: plan.fma,
         r0, r1, b0: 0, b1: K / 8, OH: rows, OW: tw, cBytes: 4 * C, FH: 1, FW: 1, tapRow: 0, tapCol: 0,
         xs: 4 * tw * C, xstep: 4 * C, outRow: 4 * tw * K, co4: 4 * K, wBlock: 32 * C, band,
       }))).flat();
-      runJobs(backend, 'directConv', gemm, (job) => directConvRows(backend, job, plan.conv), 16 * rows * tw * C * K);
+      runJobs(backend, 'directConv', gemm, (job) => directConvRows(backend, job, plan.conv), XI * rows * tw * C * K);
       const dst = exact ? outAt + 4 * n0 * OH * OW * K : yAt;
       const outs: WinogradJob[] = tileRows.map(([n, a, b]) => ({
-        kind: 'out', src: mAt + 4 * (n * T + a * tw) * K, dst: dst + 4 * (n * 4 * T + 2 * a * 2 * tw) * K, bytes: 4 * K,
-        tilesY: b - a, tilesX: tw, stride: 4 * 2 * tw * K, xi: mXi,
+        kind: 'out', src: mAt + 4 * (n * T + a * tw) * K, dst: dst + 4 * (n * m * m * T + m * a * m * tw) * K, bytes: 4 * K,
+        tilesY: b - a, tilesX: tw, stride: 4 * m * tw * K, xi: mXi, m,
       }));
-      runJobs(backend, 'winograd', outs, (job) => winogradTransform(backend, job, k), 16 * count * T * K);
+      runJobs(backend, 'winograd', outs, (job) => winogradTransform(backend, job, k), XI * count * T * K);
       if (!exact) {
-        // odd output sizes: keep the first oh rows and ow columns of each 2th × 2tw tile grid
+        // sizes not a multiple of m: keep the first oh rows and ow columns of the m·th × m·tw tile grid
         const y = f32(backend, bufs[3]);
         const o = f32(backend, out);
         for (let n = 0; n < count; n++) {
           for (let r = 0; r < OH; r++) {
-            const src = ((n * 2 * th + r) * 2 * tw) * K;
+            const src = ((n * m * th + r) * m * tw) * K;
             o.set(y.subarray(src, src + OW * K), ((n0 + n) * OH + r) * OW * K);
           }
         }
