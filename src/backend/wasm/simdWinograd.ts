@@ -6,8 +6,9 @@
  * - `wIn(xp, v, cBytes, tilesY, tilesX, row, vXi)`: for each n×n input tile `d` (tile `(ty, tx)`
  *   starts at `xp + m·ty·row + m·tx·cBytes`), `V = Bᵀ d B`, stored as
  *   `v[(n·i + k)·vXi + (ty·tilesX + tx)·cBytes + 4c] = V[i][k][c]`;
- * - `wOut(mp, out, kBytes, tilesY, tilesX, mXi, outRow)`: from the n² transformed products
- *   `M[ξ] = mp[ξ·mXi + (ty·tilesX + tx)·kBytes + 4k]`, the m×m output tile `Y = Aᵀ M A`, stored at
+ * - `wOut(mp, out, kBytes, tilesY, tilesX, mXi, outRow, mTile)`: from the n² transformed products
+ *   `M[ξ] = mp[ξ·mXi + (ty·tilesX + tx)·mTile + 4k]` (winograd.ts keeps a tile's n² rows together:
+ *   `mXi = kBytes`, `mTile = n²·kBytes`, one stream instead of n²), the m×m output tile `Y = Aᵀ M A`, stored at
  *   `out + (m·ty + a)·outRow + (m·tx + b)·kBytes + 4k`.
  *
  * Requires `cBytes, kBytes` multiples of 16 and every count ≥ 1. The multiplications of the
@@ -27,7 +28,7 @@ import type { WasmBackend } from './wasmHeap.js';
 /** The exported kernels (see the module's formulas). */
 export interface WinogradKernels {
   wIn(xp: number, v: number, cBytes: number, tilesY: number, tilesX: number, row: number, vXi: number): void;
-  wOut(mp: number, out: number, kBytes: number, tilesY: number, tilesX: number, mXi: number, outRow: number): void;
+  wOut(mp: number, out: number, kBytes: number, tilesY: number, tilesX: number, mXi: number, outRow: number, mTile: number): void;
 }
 
 const SUB4 = [0xfd, 0xe5, 0x01];
@@ -54,8 +55,8 @@ function combination(coef: number[], term: (r: number) => number[]): number[] {
   return out;
 }
 
-// params (both kernels): src0 dst1 bytes2 tilesY3 tilesX4 (wIn: row5 vXi6 | wOut: mXi5 outRow6)
-// i32 locals ty7 tx8 cb9 base10 vt11 p12 q13, then offsets; v128 locals after them
+// params (both kernels): src0 dst1 bytes2 tilesY3 tilesX4 (wIn: row5 vXi6 | wOut: mXi5 outRow6 mTile7)
+// i32 locals (wIn from 7, wOut from 8): ty tx cb base vt p q, then offsets; v128 locals after them
 function inBody(m: number, n: number, BT: number[][]): number[] {
   const [ty, tx, cb, base, vt, p, q] = [7, 8, 9, 10, 11, 12, 13];
   const R = (i: number) => 14 + i - 1; // i·row, i = 1 … n-1
@@ -89,10 +90,10 @@ function inBody(m: number, n: number, BT: number[][]): number[] {
 }
 
 function outBody(m: number, n: number, AT: number[][]): number[] {
-  const [ty, tx, kb, mt, ob, q, o] = [7, 8, 9, 10, 11, 12, 13];
-  const RI = (i: number) => 14 + i - 1; // n·i·mXi
-  const CJ = (j: number) => 14 + n - 1 + j - 1; // j·mXi
-  const S = (j: number) => 14 + 2 * (n - 1) + j; // v128
+  const [ty, tx, kb, mt, ob, q, o] = [8, 9, 10, 11, 12, 13, 14];
+  const RI = (i: number) => 15 + i - 1; // n·i·mXi
+  const CJ = (j: number) => 15 + n - 1 + j - 1; // j·mXi
+  const S = (j: number) => 15 + 2 * (n - 1) + j; // v128
   const load = (i: number, j: number) => [...get(q), ...(i ? [...get(RI(i)), ADD] : []), ...(j ? [...get(CJ(j)), ADD] : []), ...LOAD(0)];
   const outRow = (a: number) => [
     ...Array.from({ length: n }, (_, j) => [...combination(AT[a], (i) => load(i, j)), ...set(S(j))]).flat(),
@@ -106,8 +107,8 @@ function outBody(m: number, n: number, AT: number[][]): number[] {
     ...I32(0), ...set(ty),
     ...LOOP, ...I32(0), ...set(tx),
     ...LOOP,
-    // mt = mp + (ty·tilesX + tx)·kBytes; ob = out + m·(ty·outRow + tx·kBytes)
-    ...get(0), ...get(ty), ...get(4), MUL, ...get(tx), ADD, ...get(2), MUL, ADD, ...set(mt),
+    // mt = mp + (ty·tilesX + tx)·mTile; ob = out + m·(ty·outRow + tx·kBytes)
+    ...get(0), ...get(ty), ...get(4), MUL, ...get(tx), ADD, ...get(7), MUL, ADD, ...set(mt),
     ...get(1), ...get(ty), ...get(6), MUL, ...get(tx), ...get(2), MUL, ADD, ...I32(m), MUL, ADD, ...set(ob),
     ...I32(0), ...set(kb),
     ...LOOP,
@@ -125,7 +126,7 @@ const modules: Partial<Record<2 | 4, Uint8Array>> = {};
 /** The module's bytes for F(m×m, 3×3) (built once each). */
 export function winogradWasm(m: 2 | 4): Uint8Array {
   const { n, BT, AT } = WINOGRAD[m];
-  return (modules[m] ??= kernelModule([{ name: 'wIn', params: 7, body: inBody(m, n, BT) }, { name: 'wOut', params: 7, body: outBody(m, n, AT) }]));
+  return (modules[m] ??= kernelModule([{ name: 'wIn', params: 7, body: inBody(m, n, BT) }, { name: 'wOut', params: 8, body: outBody(m, n, AT) }]));
 }
 
 const instances = { 2: new WeakMap<object, WinogradKernels | null>(), 4: new WeakMap<object, WinogradKernels | null>() };

@@ -31,18 +31,16 @@ import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
 /**
  * Tuning: use Winograd where it applies (false: the direct kernel); floats of V or M per group of
- * images; the output tile (0: F(4×4, 3×3) from `m4MinPixels` output pixels per image and
- * `m4MinChannels` input + output channels, F(2×2, 3×3) otherwise — with fewer tiles its 36
- * transformed filters are streamed for little work, with fewer channels its heavier transforms
- * cost more than the products they save; measured on VGG16's layers, bench/ and the README).
+ * images; the output tile (0: F(4×4, 3×3) from `m4MinPixels` output pixels per image, F(2×2, 3×3)
+ * below, where its 36 transformed filters would be streamed for few tiles — measured on VGG16's
+ * layers: F(4×4) 1.3–1.6× faster than F(2×2) from 16×16 up, slower at 8×8).
  */
-export const winogradTuning = { enabled: true, groupFloats: 1 << 23, tile: 0 as 0 | 2 | 4, m4MinPixels: 256, m4MinChannels: 192 };
+export const winogradTuning = { enabled: true, groupFloats: 1 << 23, tile: 0 as 0 | 2 | 4, m4MinPixels: 256 };
 
 /** The output tile size m for geometry `g` (see {@link winogradTuning}). */
 export function winogradTile(g: ConvGeometry): 2 | 4 {
   if (winogradTuning.tile) return winogradTuning.tile;
-  const big = g.outHeight * g.outWidth >= winogradTuning.m4MinPixels && g.inChannels + g.outChannels >= winogradTuning.m4MinChannels;
-  return big ? 4 : 2;
+  return g.outHeight * g.outWidth >= winogradTuning.m4MinPixels ? 4 : 2;
 }
 
 /**
@@ -97,13 +95,15 @@ export function winogradFilter(backend: WasmBackend, filter: TensorInfo, key: st
 /** A transform job (plain data: a pool worker can run it): tile rows `[ty0, ty1)` of image `n`; byte addresses. */
 export interface WinogradJob {
   kind: 'in' | 'out'; m: 2 | 4; src: number; dst: number; bytes: number; tilesY: number; tilesX: number; stride: number; xi: number;
+  /** wOut: bytes between tiles of M. */
+  tile: number;
 }
 
 /** Run one transform job. */
 export function winogradTransform(backend: WasmBackend, job: WinogradJob, k = winogradKernels(backend, job.m)): void {
   if (!k) throw new Error('phasewise conv2d: no SIMD Winograd transform kernels on this memory');
   if (job.kind === 'in') k.wIn(job.src, job.dst, job.bytes, job.tilesY, job.tilesX, job.stride, job.xi);
-  else k.wOut(job.src, job.dst, job.bytes, job.tilesY, job.tilesX, job.xi, job.stride);
+  else k.wOut(job.src, job.dst, job.bytes, job.tilesY, job.tilesX, job.xi, job.stride, job.tile);
 }
 
 /** `y [n, oh, ow, cout]` of NHWC `x` and a {@link winogradFilter} of the same `m`. Requires {@link winogradApplies}. */
@@ -131,12 +131,13 @@ export function winogradConv(backend: WasmBackend, g: ConvGeometry, x: TensorInf
       const count = Math.min(images, N - n0);
       fillPadded(f32(backend, x), g, Hp, Wp, count, n0, f32(backend, bufs[0]));
       f32(backend, bufs[1]).fill(0, XI * count * T * C);
-      const [vXi, mXi] = [4 * count * T * C, 4 * count * T * K];
+      // V [ξ][tile][cin] (each product reads one slice); M [tile][ξ][cout] (the output transform reads one stream)
+      const vXi = 4 * count * T * C;
       const rowsOf = (n: number) => splitRange(th, Math.min(th, threads)).map(([a, b]) => [n, a, b]);
       const tileRows = Array.from({ length: count }, (_, n) => rowsOf(n)).flat();
       const ins: WinogradJob[] = tileRows.map(([n, a, b]) => ({
         kind: 'in', src: xpAt + 4 * (n * Hp + m * a) * Wp * C, dst: vAt + 4 * (n * T + a * tw) * C, bytes: 4 * C,
-        tilesY: b - a, tilesX: tw, stride: 4 * Wp * C, xi: vXi, m,
+        tilesY: b - a, tilesX: tw, stride: 4 * Wp * C, xi: vXi, m, tile: 0,
       }));
       runJobs(backend, 'winograd', ins, (job) => winogradTransform(backend, job, k), XI * count * T * C);
       const rows = count * th;
@@ -144,15 +145,15 @@ export function winogradConv(backend: WasmBackend, g: ConvGeometry, x: TensorInf
       // one job per ξ and band of tile rows: each U[ξ] is streamed once per band, the band's V[ξ] stays in cache
       const bands = Array.from({ length: Math.ceil(rows / band) }, (_, i) => [i * band, Math.min(rows, (i + 1) * band)]);
       const gemm: DirectJob[] = Array.from({ length: XI }, (_, xi) => bands.map(([r0, r1]) => ({
-        x: vAt + xi * vXi, xImage: 0, out: mAt + xi * mXi, outImage: 0, w: uAt + 4 * xi * C * K, fma: plan.fma,
+        x: vAt + xi * vXi, xImage: 0, out: mAt + 4 * xi * K, outImage: 0, w: uAt + 4 * xi * C * K, fma: plan.fma,
         r0, r1, b0: 0, b1: K / 8, OH: rows, OW: tw, cBytes: 4 * C, FH: 1, FW: 1, tapRow: 0, tapCol: 0,
-        xs: 4 * tw * C, xstep: 4 * C, outRow: 4 * tw * K, co4: 4 * K, wBlock: 32 * C, band,
+        xs: 4 * tw * C, xstep: 4 * C, outRow: 4 * tw * XI * K, co4: 4 * XI * K, wBlock: 32 * C, band,
       }))).flat();
       runJobs(backend, 'directConv', gemm, (job) => directConvRows(backend, job, plan.conv), XI * rows * tw * C * K);
       const dst = exact ? outAt + 4 * n0 * OH * OW * K : yAt;
       const outs: WinogradJob[] = tileRows.map(([n, a, b]) => ({
-        kind: 'out', src: mAt + 4 * (n * T + a * tw) * K, dst: dst + 4 * (n * m * m * T + m * a * m * tw) * K, bytes: 4 * K,
-        tilesY: b - a, tilesX: tw, stride: 4 * m * tw * K, xi: mXi, m,
+        kind: 'out', src: mAt + 4 * (n * T + a * tw) * XI * K, dst: dst + 4 * (n * m * m * T + m * a * m * tw) * K, bytes: 4 * K,
+        tilesY: b - a, tilesX: tw, stride: 4 * m * tw * K, xi: 4 * K, m, tile: 4 * XI * K,
       }));
       runJobs(backend, 'winograd', outs, (job) => winogradTransform(backend, job, k), XI * count * T * K);
       if (!exact) {

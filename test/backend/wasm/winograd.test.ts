@@ -57,10 +57,11 @@ describe.each([2, 4] as const)('3×3 stride-1 Conv2D by Winograd F(%i×%i, 3×3)
     expect(winogradApplies(g([1, 6, 6, 8], [5, 5, 8, 16]))).toBe(false);
     expect(winogradApplies(g([1, 6, 6, 10], [3, 3, 10, 16]))).toBe(false);
     expect(winogradApplies(g([1, 6, 6, 8], [3, 3, 8, 12]))).toBe(false);
-    winogradTuning.tile = 0; // automatic: F(4×4) for large layers with many channels
+    winogradTuning.tile = 0; // automatic: F(4×4) from 16×16 outputs up
     expect(winogradTile(g([1, 32, 32, 128], [3, 3, 128, 128]))).toBe(4);
     expect(winogradTile(g([1, 8, 8, 512], [3, 3, 512, 512]))).toBe(2);
-    expect(winogradTile(g([1, 128, 128, 64], [3, 3, 64, 64]))).toBe(2);
+    expect(winogradTile(g([1, 128, 128, 64], [3, 3, 64, 64]))).toBe(4);
+    expect(winogradTile(g([1, 15, 15, 64], [3, 3, 64, 64]))).toBe(2);
   });
 
   it('matches the cpu backend on fixed and random shapes (odd sizes, paddings, batch > 1)', async () => {
@@ -126,7 +127,7 @@ describe.each([2, 4] as const)('3×3 stride-1 Conv2D by Winograd F(%i×%i, 3×3)
       for (let xi = 0; xi < n * n; xi++) expect(vv[(xi * ty * tx + t) * C + c]).toBeCloseTo(want[Math.floor(xi / n)][xi % n], 4);
     }
     const y = tf.zeros([m * ty * m * tx * C]);
-    k.wOut(heapAddress(b, v as never), heapAddress(b, y as never), 4 * C, ty, tx, 4 * ty * tx * C, 4 * m * tx * C);
+    k.wOut(heapAddress(b, v as never), heapAddress(b, y as never), 4 * C, ty, tx, 4 * ty * tx * C, 4 * m * tx * C, 4 * C);
     const yv = f32(b, y as never);
     for (let t = 0; t < ty * tx; t++) for (let c = 0; c < C; c++) {
       const mt = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => vv[((n * i + j) * ty * tx + t) * C + c]));
