@@ -67,9 +67,10 @@ function runners(k, x, w, dy) {
 
 /**
  * Print the kernel table. `withStock(f)` runs f with stock wasm kernels, `onCpu(f)` on the cpu
- * backend; `only` (optional) keeps the cases whose name contains one of its strings. Returns rows `{ name, gflops, matmulGflops }` for the summary.
+ * backend; `only` (optional) keeps the cases whose name contains one of its strings; `baseline(a, b)`
+ * is the reference matMul (XNNPACK's). Returns rows `{ name, gflops, matmulGflops }` for the summary.
  */
-export async function kernelRows({ reps, withStock, onCpu, only }) {
+export async function kernelRows({ reps, withStock, onCpu, only, baseline = tf.matMul }) {
   console.log(`kernel (batch 64, 3×3 'same')                 wasm ms  GFLOP/s  matMul GF/s  %matMul  stock ms   cpu ms`);
   const rows = [];
   for (const L of CASES.filter((c) => !only || only.some((o) => c.name.includes(o)))) {
@@ -79,7 +80,7 @@ export async function kernelRows({ reps, withStock, onCpu, only }) {
     const run = runners(k, x, w, dy);
     // the kernels and the matching matMul, interleaved (same contention for all)
     const kinds = L.c === 1 && !L.dw ? ['filter', 'forward'] : ['filter', 'input', 'forward'];
-    const best = timeCalls([() => tf.matMul(a, b), ...kinds.map((kind) => run[kind])], reps);
+    const best = timeCalls([() => baseline(a, b), ...kinds.map((kind) => run[kind])], reps);
     const mmG = gflops(k.flop, best[0]);
     const stock = withStock(() => {
       const r = {};

@@ -58,9 +58,15 @@ async function onCpu(f) {
   await initBackend('cpu');
   try { return f(); } finally { await initBackend('wasm'); }
 }
-const matmulGflops = () => {
+/**
+ * XNNPACK's matMul: the stock wasm BatchMatMul, which phasewise replaced (its own direct-kernel
+ * matMul is faster) — the issue's reference "wasm matmul" for every target ratio.
+ */
+const xnnMatMul = (a, b) => tf.engine().makeTensorFromTensorInfo(
+  stock.BatchMatMul.kernelFunc({ inputs: { a, b }, backend: tf.backend(), attrs: { transposeA: false, transposeB: false } }));
+const matmulGflops = (mm = xnnMatMul) => {
   const [a, b] = [tf.randomNormal([576, 4096]), tf.randomNormal([4096, 128])];
-  const g = (2 * 576 * 4096 * 128) / time(() => tf.matMul(a, b), REPS) / 1e6;
+  const g = (2 * 576 * 4096 * 128) / time(() => mm(a, b), REPS) / 1e6;
   tf.dispose([a, b]);
   return g;
 };
@@ -72,7 +78,7 @@ let rows = [];
 if (!process.argv.includes('--no-kernels')) {
   console.log('(a) kernels: GFLOP/s next to the wasm matMul of the same product; cpu at batch 2, scaled ×32\n');
   const only = process.argv.find((a) => a.startsWith('--cases='))?.slice(8).split(',');
-  rows = await kernelRows({ reps: REPS, withStock, onCpu, only });
+  rows = await kernelRows({ reps: REPS, withStock, onCpu, only, baseline: xnnMatMul });
 }
 if (process.argv.includes('--kernels-only')) {
   for (const r of rows) {
@@ -88,7 +94,7 @@ if (process.argv.includes('--kernels-only')) {
 const MM = [576, 4096, 128];
 const [mmA, mmB] = [tf.randomNormal([MM[0], MM[1]]), tf.randomNormal([MM[1], MM[2]])];
 const cnn = cnnWorkload(64);
-const [cnnBest, mmBest] = timeInterleaved([cnn.step, () => tf.matMul(mmA, mmB)], QUICK ? 5 : 15, 2);
+const [cnnBest, mmBest] = timeInterleaved([cnn.step, () => xnnMatMul(mmA, mmB)], QUICK ? 5 : 15, 2);
 cnn.dispose();
 tf.dispose([mmA, mmB]);
 const mmRef = (2 * MM[0] * MM[1] * MM[2]) / mmBest / 1e6;
@@ -107,6 +113,7 @@ for (const S of [128, 64]) {
 res.vgg64.cpu = await onCpu(() => vggMs(64, 1, 0));
 res.vgg128.cpu = res.vgg64.cpu * 4;
 const mmAfter = matmulGflops();
+const mmOurs = matmulGflops(tf.matMul); // phasewise's own matMul (directMatMul / batchMatMul.ts), for scale
 
 // PyTorch, paired: each workload alternates one phasewise step and one step of each PyTorch process
 let torch = {};
@@ -139,7 +146,7 @@ if (torch[2]) {
 
 const t2 = (key) => pairedMs[key][2];
 const t1 = (key) => pairedMs[key][1];
-console.log(`\nwasm matMul 576×4096·4096×128: ${mmRef.toFixed(1)} GFLOP/s interleaved with the CNN step, ${mmAfter.toFixed(1)} after the workloads; load ${load()}`);
+console.log(`\nwasm matMul (XNNPACK) 576×4096·4096×128: ${mmRef.toFixed(1)} GFLOP/s interleaved with the CNN step, ${mmAfter.toFixed(1)} after the workloads; phasewise's matMul ${mmOurs.toFixed(1)}; load ${load()}`);
 console.log(torch[2] ? `PyTorch ${torch[2].version}, 2 and 1 threads, paired with phasewise: the PyTorch columns and ratios come from alternating steps (phasewise's paired time in brackets)` : 'PyTorch: issue reference (2 threads) only');
 console.log('\nworkload                       wasm-phasewise  wasm-stock     cpu      PyTorch 2t  PyTorch 1t  ref 2t   phasewise/PyTorch 2t  1t    ref');
 const LABEL = { cnn: 'CNN train step (b64, 28²)', vgg128: 'VGG16 style+grad 128 px', vgg64: 'VGG16 style+grad 64 px' };

@@ -1,40 +1,42 @@
 /**
- * wasm kernel for `BatchMatMul` with one transposed operand (replaces stock tfjs-backend-wasm's for
- * those cases, which run at 1–2 GFLOP/s here against 16–42 for its plain matmul — and a dense
- * layer's gradients are exactly these: `dW = xᵀ dy`, `dx = dy Wᵀ`):
+ * wasm kernel for `BatchMatMul` (replaces stock tfjs-backend-wasm's, XNNPACK, where phasewise's
+ * kernels apply — its transposed cases run at 1–2 GFLOP/s here, against 25–50 for its plain one,
+ * and a dense layer's gradients are exactly those: `dW = xᵀ dy`, `dx = dy Wᵀ`):
  *
- * - `C = Aᵀ B` (a weight gradient, a Gram matrix `Fᵀ F`) is the filter gradient of a 1×1
- *   convolution: phasewise's outer-product SIMD kernel (outerFilter.ts) reads A and B in place;
- *   the k range is cut into at most POOL_PARTS parts summed in order (or the columns into blocks
- *   of 8, each summed by one thread);
- * - `C = A Bᵀ` is a 1×1 convolution of A's rows with B as the filter: the direct SIMD kernel
- *   (directConv.ts), B packed once per tensor.
+ * - `C = A B`: a 1×1 convolution of A's rows with B packed in blocks of 8 columns (once per B
+ *   tensor) through the direct SIMD kernel (directConv.ts), `m % 4 == 0`;
+ * - `C = Aᵀ B` (a weight gradient, a Gram matrix `Fᵀ F`): the direct kernel reading A and B in place,
+ *   k in cached bands (directMatMul.ts), `m % 4 == 0`; otherwise the outer-product kernel
+ *   (outerFilter.ts: the filter gradient of a 1×1 convolution, k cut into parts summed in order);
+ * - `C = A Bᵀ`: a 1×1 convolution of A's rows with B as the filter (packed once per tensor), `k ≥ 8`.
  *
- * Formula: `C[i, m, n] = Σ_k A'[i, m, k] · B'[i, k, n]` with `A' = Aᵀ` or `B' = Bᵀ` per batch entry.
- * Needs `n % 8 == 0` (and `k ≥ 8` for `A Bᵀ`), float32, equal batch sizes; everything else (no
- * transpose, both transposed, batch broadcasting) goes to the stock kernel. Results do not depend on
- * the thread count.
+ * Formula: `C[i, m, n] = Σ_k A'[i, m, k] · B'[i, k, n]` with `A' = A` or `Aᵀ`, `B' = B` or `Bᵀ`, per
+ * batch entry. Needs float32, rank 2 or 3, equal batch sizes, `n % 8 == 0`; everything else (both
+ * transposed, batch broadcasting, other sizes) goes to the stock kernel. Results do not depend on the
+ * thread count.
  *
  * @example
  * ```ts
- * const dW = tf.matMul(x, dy, true, false);   // x [64, 784], dy [64, 128]: the outer-product kernel
- * const dx = tf.matMul(dy, w, false, true);   // dy [64, 128], w [784, 128]: the direct kernel
+ * const y = tf.matMul(x, w);                   // x [64, 784], w [784, 128]: packed B, direct kernel
+ * const dW = tf.matMul(x, dy, true, false);    // x [64, 784], dy [64, 128]: in place, k in bands
+ * const dx = tf.matMul(dy, w, false, true);    // dy [64, 128], w [784, 128]: packed Bᵀ, direct kernel
  * ```
  */
 import { tf } from '../tf.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { directConv, directConvPlan, directConvTuning, packedFilter, type DirectPlan } from './directConv.js';
+import { directCalls, matMulJobs } from './directMatMul.js';
 import { outerFilterGradient } from './outerFilter.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { outerFilterKernel, type OuterFilter } from './simdOuterFilter.js';
-import { POOL_PARTS } from './simdPool.js';
-import { aliasOf, disposeInfo, f32, releaseAlias, replacedSetup, replacedStockKernel } from './wasmHeap.js';
+import { POOL_PARTS, runJobs } from './simdPool.js';
+import { aliasOf, disposeInfo, f32, heapAddress, releaseAlias, replacedSetup, replacedStockKernel, xnnThreads } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'BatchMatMul';
 
-/** Tuning: use the outer-product kernel for `Aᵀ B`, the direct kernel for `A Bᵀ` (false: the stock kernel). */
-export const matMulTuning = { transposedA: true, transposedB: true };
+/** Tuning: phasewise's kernels for `A B`, `Aᵀ B`, `A Bᵀ` (false: the stock kernel for that case). */
+export const matMulTuning = { plain: true, transposedA: true, transposedB: true };
 
 /** The largest divisor of `n` that is at most `limit`. */
 function divisorUpTo(n: number, limit: number): number {
@@ -118,22 +120,88 @@ function transposedB(backend: WasmBackend, a: TensorInfo, b: TensorInfo, plan: D
 /** The same data under another shape of the same size (the wasm backend keeps no shape with the data). */
 const reshaped = (t: TensorInfo, shape: number[]): TensorInfo => ({ dataId: t.dataId, shape, dtype: t.dtype });
 
+/**
+ * `A B` per batch entry with the direct kernel: a 1×1 convolution of A's `m` rows (laid out as
+ * `rows × cols` pixels, cols a multiple of 4: read in place) with B packed in blocks of 8 columns
+ * (once per B tensor, a strided wasm copy) — B read in place would cost a cache line per row per tile.
+ */
+function packedB(backend: WasmBackend, a: TensorInfo, b: TensorInfo, plan: DirectPlan): TensorInfo {
+  const [batch, m, k] = a.shape;
+  const n = b.shape[2];
+  const cols = 4 * divisorUpTo(m / 4, 16);
+  const g: ConvGeometry = {
+    batch: 1, inHeight: m / cols, inWidth: cols, inChannels: k, outHeight: m / cols, outWidth: cols, outChannels: n,
+    filterHeight: 1, filterWidth: 1, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
+    padTop: 0, padLeft: 0, padBottom: 0, padRight: 0,
+  };
+  if (batch === 1) return reshaped(directConv(backend, g, a, packedFilter(backend, b, 'matMulAB:0', [0], k, n, false), plan), [1, m, n]);
+  const out = backend.makeOutput([batch, m, n], 'float32');
+  for (let i = 0; i < batch; i++) {
+    const packed = packedFilter(backend, b, `matMulAB:${i}`, [i], k, n, false); // (made before the alias: it allocates)
+    const av = aliasOf(backend, a, i * m * k, [1, g.inHeight, cols, k]);
+    let c: TensorInfo;
+    try {
+      c = directConv(backend, g, av, packed, plan);
+    } catch (e) {
+      disposeInfo(backend, out);
+      throw e;
+    } finally {
+      releaseAlias(backend, av);
+    }
+    f32(backend, out).set(f32(backend, c), i * m * n);
+    disposeInfo(backend, c);
+  }
+  return out;
+}
+
+/** `Aᵀ B` for every batch entry with the direct kernel reading A and B in place (directMatMul.ts). */
+function inPlace(backend: WasmBackend, a: TensorInfo, b: TensorInfo, plan: DirectPlan): TensorInfo {
+  const [batch, k, m] = a.shape;
+  const n = b.shape[2];
+  const out = backend.makeOutput([batch, m, n], 'float32');
+  const [aAt, bAt, cAt] = [a, b, out].map((t) => heapAddress(backend, t));
+  const threads = xnnThreads(backend);
+  const jobs = Array.from({ length: batch }, (_, i) =>
+    matMulJobs(plan.fma, aAt + 4 * i * m * k, bAt + 4 * i * k * n, cAt + 4 * i * m * n, m, k, n, threads)).flat();
+  try {
+    runJobs(backend, 'directCalls', jobs, (job) => directCalls(backend, job, plan.conv), batch * m * k * n);
+  } catch (e) {
+    disposeInfo(backend, out); // a failed job (a worker's error): free the output before rethrowing
+    throw e;
+  }
+  return out;
+}
+
 function batchMatMul(args: KernelArgs): TensorInfo {
   const backend = args.backend as WasmBackend;
-  const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+  const inputs = args.inputs as { a: TensorInfo; b: TensorInfo };
   const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
+  // matrices (rank 2) as a batch of one
+  const rank2 = inputs.a.shape.length === 2 && inputs.b.shape.length === 2;
+  const [a, b] = [inputs.a, inputs.b].map((t) => (rank2 ? reshaped(t, [1, ...t.shape]) : t));
+  const out = ours(backend, a, b, !!transposeA, !!transposeB);
+  if (!out) return replacedStockKernel(KERNEL)(args as Parameters<ReturnType<typeof replacedStockKernel>>[0]);
+  return rank2 ? reshaped(out, out.shape.slice(1)) : out;
+}
+
+/** The product by one of phasewise's kernels, or undefined for the stock kernel's cases. */
+function ours(backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo | undefined {
   const plain = a.dtype === 'float32' && b.dtype === 'float32' && a.shape.length === 3 && b.shape.length === 3 && a.shape[0] === b.shape[0];
-  if (plain && transposeA && !transposeB && matMulTuning.transposedA && b.shape[1] === a.shape[1] && b.shape[2] % 8 === 0 && a.shape[1] * a.shape[2] > 0) {
+  if (!plain) return undefined;
+  const plan = b.shape[2] % 8 === 0 && a.shape[1] * a.shape[2] > 0 ? directConvPlan(backend) : undefined;
+  if (plan && !transposeA && !transposeB && matMulTuning.plain && b.shape[1] === a.shape[2] && a.shape[1] % 4 === 0) return packedB(backend, a, b, plan);
+  if (plan && transposeA && !transposeB && matMulTuning.transposedA && b.shape[1] === a.shape[1] && a.shape[2] % 4 === 0) return inPlace(backend, a, b, plan);
+  if (transposeA && !transposeB && matMulTuning.transposedA && b.shape[1] === a.shape[1] && b.shape[2] % 8 === 0 && a.shape[1] * a.shape[2] > 0) {
     const fma = relaxedSimd();
     const outer = outerFilterKernel(backend, fma);
     if (outer) return transposedA(backend, a, b, outer, fma);
   }
-  if (plain && transposeB && !transposeA && matMulTuning.transposedB && b.shape[2] === a.shape[2] && b.shape[1] % 8 === 0 &&
+  if (transposeB && !transposeA && matMulTuning.transposedB && b.shape[2] === a.shape[2] && b.shape[1] % 8 === 0 &&
     a.shape[2] >= directConvTuning.minInChannels && a.shape[1] > 0) {
-    const plan = directConvPlan(backend);
-    if (plan) return transposedB(backend, a, b, plan);
+    const tplan = directConvPlan(backend);
+    if (tplan) return transposedB(backend, a, b, tplan);
   }
-  return replacedStockKernel(KERNEL)(args as Parameters<ReturnType<typeof replacedStockKernel>>[0]);
+  return undefined;
 }
 
 /** Kernel config registered by {@link registerWasmTrainingKernels} (replacing the stock one). */

@@ -21,6 +21,7 @@ import { derived } from './derivedTensors.js';
 import { directConvKernel, type DirectConv } from './simdDirectConv.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { runJobs, splitRange } from './simdPool.js';
+import { copyKernel } from './wasmCopy.js';
 import { disposeInfo, f32, heapAddress, xnnThreads } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -58,6 +59,13 @@ export function packedFilter(backend: WasmBackend, filter: TensorInfo, key: stri
   return derived(backend, filter, `direct:${key}`, () => {
     const [K, N] = transposed ? [cout, cin] : [cin, cout];
     const t = backend.makeOutput([(N / 8) * taps.length * K * 8], 'float32');
+    const copy = transposed ? undefined : copyKernel(backend);
+    if (copy) {
+      // rows of 8 floats, one strided wasm copy per tap: [k][n] → [n/8][tap][k][8]
+      const [src, dst] = [heapAddress(backend, filter), heapAddress(backend, t)];
+      taps.forEach((tap, ti) => copy(src + 4 * tap * K * N, dst + 32 * ti * K, N / 8, 32, 32 * taps.length * K, K, 4 * N, 32, 8));
+      return t;
+    }
     const w = f32(backend, filter);
     const p = f32(backend, t);
     let i = 0;
@@ -90,7 +98,7 @@ export function directConvRows(backend: WasmBackend, job: DirectJob, conv = dire
     const row = r - n * job.OH;
     const rows = Math.min(job.band, job.OH - row, job.r1 - r);
     conv(job.x + n * job.xImage + row * job.xs, job.w + job.b0 * job.wBlock, job.out + n * job.outImage + row * job.outRow + 32 * job.b0,
-      job.cBytes, job.FH, job.FW, job.tapRow, job.tapCol, job.xs, job.xstep, rows, job.OW, job.outRow, job.co4, job.b1 - job.b0, job.wBlock);
+      job.cBytes, job.FH, job.FW, job.tapRow, job.tapCol, job.xs, job.xstep, rows, job.OW, job.outRow, job.co4, job.b1 - job.b0, job.wBlock, 4, 32, 0);
     r += rows;
   }
 }

@@ -14,6 +14,7 @@ import { smallKImages } from './smallKFilter.js';
 import { outerFilterImages } from './outerFilter.js';
 import { foldImages } from './outerLayout.js';
 import { directConvRows } from './directConv.js';
+import { directCalls } from './directMatMul.js';
 import { winogradTransform } from './winograd.js';
 import { depthwiseGatherImages } from './depthwiseGather.js';
 import { depthwiseFilterImages, depthwiseInputImages } from './depthwiseInPlaceRun.js';
@@ -30,5 +31,6 @@ export const SIMD_TASKS: Record<string, (backend: WasmBackend, job: never) => vo
   outerFilter: (backend, job) => outerFilterImages(backend, job),
   outerFold: foldImages,
   directConv: (backend, job) => directConvRows(backend, job),
+  directCalls: (backend, job) => directCalls(backend, job),
   winograd: (backend, job) => winogradTransform(backend, job),
 };

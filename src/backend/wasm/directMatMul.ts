@@ -1,0 +1,52 @@
+/**
+ * `C = Aᵀ B` (A `[k, m]`, B `[k, n]`: a weight gradient `xᵀ dy`, a Gram matrix `Fᵀ F`) with the
+ * register-tiled direct kernel (simdDirectConv.ts), A and B read in place (no transposes, no
+ * packing: A's columns are the kernel's pixels, 4 adjacent floats; its rows the channels,
+ * `cStep = 4m`; B's rows the weights, `wStep = 4n`). k is walked in bands of rows that stay in
+ * cache, each band adding to C (`accumulate`), so every sum runs over k in order whatever the split:
+ * results do not depend on the thread count. Threads split the column blocks of C (or, with fewer
+ * blocks than threads, its rows).
+ *
+ * Formula: `C[i, j] = Σ_k A[k, i] · B[k, j]`. Requires `m % 4 == 0`, `n % 8 == 0`, `k ≥ 1`.
+ *
+ * @example
+ * ```ts
+ * const jobs = matMulJobs(plan.fma, a, b, c, 64, 16384, 64, 2);   // byte addresses: a Gram matrix
+ * runJobs(backend, 'directCalls', jobs, (job) => directCalls(backend, job, plan.conv), 64 * 16384 * 64);
+ * ```
+ */
+import { directConvTuning } from './directConv.js';
+import { directConvKernel, type DirectConv } from './simdDirectConv.js';
+import { splitRange } from './simdPool.js';
+import type { WasmBackend } from './wasmHeap.js';
+
+/** Kernel calls (plain data: a pool worker can run them), each the kernel's 19 arguments. */
+export interface CallsJob { fma: boolean; calls: number[][] }
+
+/** Run a job's calls in order. */
+export function directCalls(backend: WasmBackend, job: CallsJob, conv = directConvKernel(backend, job.fma)): void {
+  if (!conv) throw new Error('phasewise matMul: no SIMD direct kernel on this memory');
+  for (const c of job.calls) (conv as (...a: number[]) => void)(...c);
+}
+
+/**
+ * The jobs of `C = Aᵀ B` (byte addresses `a` of A `[k, m]`, `b` of B `[k, n]`, `c` of C `[m, n]`),
+ * about `threads` of them.
+ */
+export function matMulJobs(fma: boolean, a: number, b: number, c: number, m: number, k: number, n: number, threads: number): CallsJob[] {
+  const blocks = n / 8;
+  // Aᵀ B: bands of k rows (A and B rows of the band fit the cache), each adding to C
+  const kb = Math.max(16, Math.floor(directConvTuning.bandBytes / (4 * (m + n))));
+  const split = blocks >= threads
+    ? splitRange(blocks, threads).map(([b0, b1]) => [0, m / 4, b0, b1])
+    : splitRange(m / 4, Math.min(m / 4, threads)).map(([q0, q1]) => [q0, q1, 0, blocks]);
+  return split.map(([q0, q1, b0, b1]) => {
+    const calls: number[][] = [];
+    for (let k0 = 0; k0 < k; k0 += kb) {
+      const rowsK = Math.min(kb, k - k0);
+      calls.push([a + 4 * (k0 * m + 4 * q0), b + 4 * k0 * n + 32 * b0, c + 4 * 4 * q0 * n + 32 * b0, 4 * rowsK * m, 1, 1, 0, 0, 0, 4,
+        1, 4 * (q1 - q0), 0, 4 * n, b1 - b0, 32, 4 * m, 4 * n, k0 > 0 ? 1 : 0]);
+    }
+    return { fma, calls };
+  });
+}
