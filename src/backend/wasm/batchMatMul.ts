@@ -6,7 +6,8 @@
  * - `C = A B`: a 1×1 convolution of A's rows with B packed in blocks of 8 columns (once per B
  *   tensor) through the direct SIMD kernel (directConv.ts), `m % 4 == 0`;
  * - `C = Aᵀ B` (a weight gradient, a Gram matrix `Fᵀ F`): the direct kernel reading A and B in place,
- *   k in cached bands (directMatMul.ts), `m % 4 == 0`; otherwise the outer-product kernel
+ *   k in cached bands (directMatMul.ts), `m % 4 == 0` — for `Aᵀ A` (the same tensor twice) only the
+ *   upper triangle's blocks, mirrored (exactly symmetric, half the products); otherwise the outer-product kernel
  *   (outerFilter.ts: the filter gradient of a 1×1 convolution, k cut into parts summed in order);
  * - `C = A Bᵀ`: a 1×1 convolution of A's rows with B as the filter (packed once per tensor), `k ≥ 8`.
  *
@@ -25,7 +26,7 @@
 import { tf } from '../tf.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { directConv, directConvPlan, directConvTuning, packedFilter, type DirectPlan } from './directConv.js';
-import { directCalls, matMulJobs } from './directMatMul.js';
+import { directCalls, gramJobs, matMulJobs, mirrorGram } from './directMatMul.js';
 import { outerFilterGradient } from './outerFilter.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { outerFilterKernel, type OuterFilter } from './simdOuterFilter.js';
@@ -35,8 +36,8 @@ import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'BatchMatMul';
 
-/** Tuning: phasewise's kernels for `A B`, `Aᵀ B`, `A Bᵀ` (false: the stock kernel for that case). */
-export const matMulTuning = { plain: true, transposedA: true, transposedB: true };
+/** Tuning: phasewise's kernels for `A B`, `Aᵀ B`, `A Bᵀ` (false: the stock kernel for that case); `gram`: `Aᵀ A` by half the products. */
+export const matMulTuning = { plain: true, transposedA: true, transposedB: true, gram: true };
 
 /** The largest divisor of `n` that is at most `limit`. */
 function divisorUpTo(n: number, limit: number): number {
@@ -154,6 +155,24 @@ function packedB(backend: WasmBackend, a: TensorInfo, b: TensorInfo, plan: Direc
   return out;
 }
 
+/** `Aᵀ A` for every batch entry (the same tensor twice: a Gram matrix), half the products (directMatMul.ts). */
+function gram(backend: WasmBackend, a: TensorInfo, plan: DirectPlan): TensorInfo {
+  const [batch, k, m] = a.shape;
+  const out = backend.makeOutput([batch, m, m], 'float32');
+  const [aAt, cAt] = [a, out].map((t) => heapAddress(backend, t));
+  const threads = xnnThreads(backend);
+  const jobs = Array.from({ length: batch }, (_, i) => gramJobs(plan.fma, aAt + 4 * i * k * m, cAt + 4 * i * m * m, m, k, threads)).flat();
+  try {
+    runJobs(backend, 'directCalls', jobs, (job) => directCalls(backend, job, plan.conv), (batch * m * k * m) / 2);
+  } catch (e) {
+    disposeInfo(backend, out); // a failed job (a worker's error): free the output before rethrowing
+    throw e;
+  }
+  const c = f32(backend, out);
+  for (let i = 0; i < batch; i++) mirrorGram(c.subarray(i * m * m, (i + 1) * m * m), m);
+  return out;
+}
+
 /** `Aᵀ B` for every batch entry with the direct kernel reading A and B in place (directMatMul.ts). */
 function inPlace(backend: WasmBackend, a: TensorInfo, b: TensorInfo, plan: DirectPlan): TensorInfo {
   const [batch, k, m] = a.shape;
@@ -190,7 +209,9 @@ function ours(backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: bo
   if (!plain) return undefined;
   const plan = b.shape[2] % 8 === 0 && a.shape[1] * a.shape[2] > 0 ? directConvPlan(backend) : undefined;
   if (plan && !transposeA && !transposeB && matMulTuning.plain && b.shape[1] === a.shape[2] && a.shape[1] % 4 === 0) return packedB(backend, a, b, plan);
-  if (plan && transposeA && !transposeB && matMulTuning.transposedA && b.shape[1] === a.shape[1] && a.shape[2] % 4 === 0) return inPlace(backend, a, b, plan);
+  if (plan && transposeA && !transposeB && matMulTuning.transposedA && b.shape[1] === a.shape[1] && a.shape[2] % 4 === 0) {
+    return a.dataId === b.dataId && matMulTuning.gram ? gram(backend, a, plan) : inPlace(backend, a, b, plan);
+  }
   if (transposeA && !transposeB && matMulTuning.transposedA && b.shape[1] === a.shape[1] && b.shape[2] % 8 === 0 && a.shape[1] * a.shape[2] > 0) {
     const fma = relaxedSimd();
     const outer = outerFilterKernel(backend, fma);

@@ -50,3 +50,36 @@ export function matMulJobs(fma: boolean, a: number, b: number, c: number, m: num
     return { fma, calls };
   });
 }
+
+/**
+ * The jobs of a Gram matrix `C = Aᵀ A` (A `[k, m]`, `m % 8 == 0`), symmetric: for each column block
+ * j only rows `< 8(j + 1)` are computed (the upper triangle and the diagonal blocks, about half the
+ * products); {@link mirrorGram} then copies the rest across the diagonal, so C is exactly symmetric.
+ * Blocks are dealt round-robin to the jobs (later blocks have more rows), k in cached bands as in
+ * {@link matMulJobs}; every value is one ordered sum whatever the split.
+ */
+export function gramJobs(fma: boolean, a: number, c: number, m: number, k: number, threads: number): CallsJob[] {
+  const blocks = m / 8;
+  const kb = Math.max(16, Math.floor(directConvTuning.bandBytes / (8 * m)));
+  const jobs = Array.from({ length: Math.min(blocks, threads) }, (_, t) => {
+    const calls: number[][] = [];
+    for (let k0 = 0; k0 < k; k0 += kb) {
+      const rowsK = Math.min(kb, k - k0);
+      for (let j = t; j < blocks; j += threads) {
+        calls.push([a + 4 * k0 * m, a + 4 * k0 * m + 32 * j, c + 32 * j, 4 * rowsK * m, 1, 1, 0, 0, 0, 4,
+          1, 8 * (j + 1), 0, 4 * m, 1, 32, 4 * m, 4 * m, k0 > 0 ? 1 : 0]);
+      }
+    }
+    return { fma, calls };
+  });
+  return jobs;
+}
+
+/** Complete a {@link gramJobs} result: `C[i][j] = C[j][i]` for `i` in a later block of 8 than `j`. */
+export function mirrorGram(c: Float32Array, m: number): void {
+  for (let i = 8; i < m; i++) {
+    const lastJ = (i & ~7) - 1; // columns of the earlier blocks
+    for (let j = 0; j <= lastJ; j++) c[i * m + j] = c[j * m + i];
+  }
+}
+

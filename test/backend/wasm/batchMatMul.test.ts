@@ -106,6 +106,19 @@ describe('BatchMatMul through phasewise\'s kernels (batchMatMul.ts)', () => {
     tf.dispose([a, b]);
   });
 
+  it('Aᵀ A (the same tensor twice) computes half the blocks and mirrors them: exactly symmetric, as the cpu backend', async () => {
+    for (const [i, shape] of [[300, 64], [2, 37, 24], [1, 1000, 8], [16, 128]].entries()) {
+      const v = randomValues(rng(90 + i), shape);
+      const y = await cpuAndWasm(() => { const f = tf.tensor(v, shape); return tf.matMul(f, f, true, false); });
+      expectClose(y.cpu[0], y.wasm[0], 1e-5, `Gram ${JSON.stringify(shape)}`);
+      const m = shape[shape.length - 1];
+      const g = y.wasm[0];
+      for (let b = 0; b < g.length / (m * m); b++) {
+        for (let r = 0; r < m; r++) for (let c = 0; c < r; c++) expect(g[b * m * m + r * m + c]).toBe(g[b * m * m + c * m + r]);
+      }
+    }
+  });
+
   it('leaks no tensors and no wasm buffers; a packed B goes with B', async () => {
     await initBackend('wasm');
     const backend = tf.backend() as unknown as WasmBackend;
