@@ -8,7 +8,8 @@
  * receives the gradient: `dx[n, p*, c] += dy[n, oh, ow, c]`; every other `dx` is 0. Windows are
  * `[oh·sh - padTop, oh·sh - padTop + fh) × [ow·sw - padLeft, …)` clipped to the input; they may
  * overlap (then gradients add up). Channels are the inner loop, so x and dx are read in order;
- * full 2×2 windows are unrolled. Ties go to the first maximum as on tfjs' cpu backend and in PyTorch
+ * full 2×2 windows are unrolled; 2×2 stride-2 windows that tile the input (VGG's pools) run a wasm
+ * SIMD kernel, four channels at a time (simdMaxPool2.ts). Ties go to the first maximum as on tfjs' cpu backend and in PyTorch
  * (stock tfjs-backend-wasm gives them to the last).
  *
  * @example
@@ -17,7 +18,8 @@
  * ```
  */
 import { tf } from '../tf.js';
-import { f32 } from './wasmHeap.js';
+import { maxPool2Kernel } from './simdMaxPool2.js';
+import { f32, heapAddress } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'MaxPoolGrad';
@@ -82,6 +84,16 @@ export function maxPoolBackprop(x: Float32Array, dy: Float32Array, dx: Float32Ar
   }
 }
 
+/** Whether the windows are 2×2, stride 2, unpadded and full, over a multiple of 4 channels: the SIMD kernel (simdMaxPool2.ts). */
+export function tiles2x2(info: tf.backend_util.Conv2DInfo): boolean {
+  return maxPoolTuning.simd && info.effectiveFilterHeight === 2 && info.effectiveFilterWidth === 2 && info.strideHeight === 2 &&
+    info.strideWidth === 2 && info.padInfo.top === 0 && info.padInfo.left === 0 && 2 * info.outHeight <= info.inHeight &&
+    2 * info.outWidth <= info.inWidth && info.inChannels % 4 === 0 && info.outHeight * info.outWidth * info.batchSize > 0;
+}
+
+/** Tuning: the SIMD kernel for 2×2 stride-2 windows (false: the scalar loop everywhere, for tests). */
+export const maxPoolTuning = { simd: true };
+
 function maxPoolGrad(args: KernelArgs): TensorInfo {
   const backend = args.backend as WasmBackend;
   const { dy, input } = args.inputs;
@@ -90,7 +102,15 @@ function maxPoolGrad(args: KernelArgs): TensorInfo {
   };
   const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
   const dx = backend.makeOutput(input.shape, 'float32');
-  maxPoolBackprop(f32(backend, input), f32(backend, dy), f32(backend, dx), info);
+  const pool2 = tiles2x2(info) ? maxPool2Kernel(backend) : undefined;
+  if (!pool2) {
+    maxPoolBackprop(f32(backend, input), f32(backend, dy), f32(backend, dx), info);
+    return dx;
+  }
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
+  if (2 * OH < H || 2 * OW < W) f32(backend, dx).fill(0); // a last odd row or column no window covers
+  const [xAt, dyAt, dxAt] = [input, dy, dx].map((t) => heapAddress(backend, t));
+  for (let n = 0; n < N; n++) pool2(xAt + 4 * n * H * W * C, dyAt + 4 * n * OH * OW * C, dxAt + 4 * n * H * W * C, OH, OW, 4 * C, 4 * W * C, 4 * OW * C);
   return dx;
 }
 

@@ -56,6 +56,19 @@ describe("wasm MaxPoolGrad (phasewise's replacement) matches the cpu backend", (
     expect(Array.from(wasm[0])).toEqual(Array.from(cpu[0]));
   });
 
+  it('2×2 stride-2 windows over 4k channels (the SIMD kernel): ties, odd sizes, -Infinity and NaN', async () => {
+    const r = rng(616);
+    for (let t = 0; t < 20; t++) {
+      const shape = [randInt(r, 1, 3), randInt(r, 2, 13), randInt(r, 2, 13), 4 * randInt(r, 1, 4)];
+      const run = poolGrad(tiedValues(r, shape.reduce((a, b) => a * b, 1)), shape, [2, 2], [2, 2], 'valid', 200 + t);
+      const { cpu, wasm } = await cpuAndWasm(run);
+      expect(Array.from(wasm[0]), JSON.stringify(shape)).toEqual(Array.from(cpu[0]));
+    }
+    const special = Float32Array.from({ length: 4 * 4 * 8 }, (_, i) => [-Infinity, NaN, 1, 0, -1, NaN, -Infinity, 2][(i * 7 + (i >> 3)) % 8]);
+    const { cpu, wasm } = await cpuAndWasm(poolGrad(special, [1, 4, 4, 8], [2, 2], [2, 2], 'valid', 10));
+    expect(Array.from(wasm[0])).toEqual(Array.from(cpu[0]));
+  });
+
   it('through tf.grad of a max-pooling layer', async () => {
     const r = rng(77);
     const xv = tiedValues(r, 2 * 8 * 8 * 4);

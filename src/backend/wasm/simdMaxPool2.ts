@@ -1,0 +1,84 @@
+/**
+ * A wasm SIMD kernel for the gradient of a 2×2 stride-2 max pool whose windows tile the input
+ * (no padding): four channels per `f32x4`, the first maximum of each window found with running
+ * strict comparisons, as maxPoolGrad.ts's scalar loop and tfjs' cpu backend do.
+ *
+ * Formula (`pool2(x, dy, dx, rows, cols, cBytes, xRow, dyRow)`, addresses and strides in bytes):
+ * for each window `(i, j)`, `i < rows`, `j < cols`, and channel, with `v0…v3` its values at
+ * `x + 2i·xRow + 2j·cBytes + {0, cBytes, xRow, xRow + cBytes}`: `w_t = v_t > max(-∞, v_0 … v_{t-1})`;
+ * the last `t` with `w_t` (the first maximum) gets `dy[i·dyRow + j·cBytes]` in dx at its position,
+ * the other three 0 (none when every value is NaN or -∞). Requires `cBytes % 16 == 0`, counts ≥ 1.
+ *
+ * @example
+ * ```ts
+ * const pool2 = maxPool2Kernel(backend);   // undefined without wasm SIMD
+ * pool2?.(x, dy, dx, 64, 64, 4 * 64, 128 * 4 * 64, 64 * 4 * 64);   // [1, 128, 128, 64] → [1, 64, 64, 64]
+ * ```
+ */
+import { get, set, tee, leb, ADD, LOOP, END, LOAD, STORE, NEXT as next, kernelModule } from './wasmOps.js';
+import { boundKernels } from './heapModule.js';
+import type { WasmBackend } from './wasmHeap.js';
+
+/** The exported kernel (see the module's formula). */
+export type MaxPool2 = (x: number, dy: number, dx: number, rows: number, cols: number, cBytes: number, xRow: number, dyRow: number) => void;
+
+const MUL = 0x6c;
+const I32 = (v: number) => [0x41, ...leb(v)];
+const GT = [0xfd, 0x44];
+const AND = [0xfd, 0x4e];
+const ANDNOT = [0xfd, 0x4f];
+const OR = [0xfd, 0x50];
+const BITSELECT = [0xfd, 0x52];
+const NEG_INF = [0xfd, 0x0c, ...[0, 1, 2, 3].flatMap(() => [0x00, 0x00, 0x80, 0xff])];
+
+// params x0 dy1 dx2 rows3 cols4 cBytes5 xRow6 dyRow7; i32 locals i8 j9 cb10 pb11 db12 p13 o14 (offsets of v1, v2, v3: o1 15, o2 16, o3 17)
+// v128 locals v0–v3 18–21, w0–w3 22–25, m 26, g 27
+const V = (t: number) => 18 + t;
+const W = (t: number) => 22 + t;
+const [M, G] = [26, 27];
+const OFF = [0, 15, 16, 17];
+const at = (base: number, t: number) => [...get(base), ...get(13), ADD, ...(t ? [...get(OFF[t]), ADD] : [])];
+
+const WINDOW = [
+  ...[0, 1, 2, 3].flatMap((t) => [...at(0, t), ...LOAD(0), ...set(V(t))]),
+  ...get(1), ...get(12), ADD, ...get(10), ADD, ...LOAD(0), ...set(G),
+  // running first maximum: w_t = v_t > m; m = w_t ? v_t : m
+  ...NEG_INF, ...set(M),
+  ...[0, 1, 2, 3].flatMap((t) => [
+    ...get(V(t)), ...get(M), ...GT, ...tee(W(t)),
+    ...(t < 3 ? [...set(W(t)), ...get(V(t)), ...get(M), ...get(W(t)), ...BITSELECT, ...set(M)] : [...set(W(t))]),
+  ]),
+  // dx_3 = dy & w3; dx_t = dy & w_t & ~(w_{t+1} | … | w_3)
+  ...at(2, 3), ...get(G), ...get(W(3)), ...AND, ...STORE(0),
+  ...get(W(3)), ...set(M), //                                          m = w3 (the later winners so far)
+  ...[2, 1, 0].flatMap((t) => [
+    ...at(2, t), ...get(G), ...get(W(t)), ...AND, ...get(M), ...ANDNOT, ...STORE(0),
+    ...(t > 0 ? [...get(M), ...get(W(t)), ...OR, ...set(M)] : []),
+  ]),
+];
+
+const BODY = [
+  0x02, 0x0a, 0x7f, 0x0a, 0x7b, // 10 i32 locals, 10 v128 locals
+  ...get(5), ...set(15), ...get(6), ...tee(16), ...get(5), ADD, ...set(17),
+  ...I32(0), ...set(8),
+  ...LOOP, ...I32(0), ...set(9),
+  ...LOOP,
+  // pb = 2i·xRow + 2j·cBytes; db = i·dyRow + j·cBytes
+  ...get(8), ...get(6), MUL, ...get(9), ...get(5), MUL, ADD, ...I32(2), MUL, ...set(11),
+  ...get(8), ...get(7), MUL, ...get(9), ...get(5), MUL, ADD, ...set(12),
+  ...I32(0), ...set(10),
+  ...LOOP, ...get(11), ...get(10), ADD, ...set(13), ...WINDOW, ...next(10, I32(16), get(5)),
+  ...next(9, I32(1), get(4)),
+  ...next(8, I32(1), get(3)),
+  END,
+];
+
+/** The module's bytes. */
+export const MAX_POOL2_WASM = kernelModule([{ name: 'pool2', params: 8, body: BODY }]);
+
+const instances = new WeakMap<object, MaxPool2 | null>();
+
+/** The kernel bound to the backend's memory, or undefined without wasm SIMD support. */
+export function maxPool2Kernel(backend: WasmBackend): MaxPool2 | undefined {
+  return boundKernels(backend, instances, MAX_POOL2_WASM, (e) => e.pool2 as MaxPool2);
+}
