@@ -207,17 +207,25 @@ function batchMatMul(args: KernelArgs): TensorInfo {
 function ours(backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo | undefined {
   const plain = a.dtype === 'float32' && b.dtype === 'float32' && a.shape.length === 3 && b.shape.length === 3 && a.shape[0] === b.shape[0];
   if (!plain) return undefined;
-  const plan = b.shape[2] % 8 === 0 && a.shape[1] * a.shape[2] > 0 ? directConvPlan(backend) : undefined;
+  const [m, k] = transposeA ? [a.shape[2], a.shape[1]] : [a.shape[1], a.shape[2]];
+  const n = transposeB ? b.shape[1] : b.shape[2];
+  if (k === 0 && (transposeB ? b.shape[2] : b.shape[1]) === 0) {
+    // an empty sum: zeros (the stock kernel leaves the output's memory as it found it)
+    const out = backend.makeOutput([a.shape[0], m, n], 'float32');
+    f32(backend, out).fill(0);
+    return out;
+  }
+  const plan = b.shape[2] % 8 === 0 && b.shape[2] > 0 && a.shape[1] * a.shape[2] > 0 ? directConvPlan(backend) : undefined;
   if (plan && !transposeA && !transposeB && matMulTuning.plain && b.shape[1] === a.shape[2] && a.shape[1] % 4 === 0) return packedB(backend, a, b, plan);
   if (plan && transposeA && !transposeB && matMulTuning.transposedA && b.shape[1] === a.shape[1] && a.shape[2] % 4 === 0) {
     return a.dataId === b.dataId && matMulTuning.gram ? gram(backend, a, plan) : inPlace(backend, a, b, plan);
   }
-  if (transposeA && !transposeB && matMulTuning.transposedA && b.shape[1] === a.shape[1] && b.shape[2] % 8 === 0 && a.shape[1] * a.shape[2] > 0) {
+  if (transposeA && !transposeB && matMulTuning.transposedA && b.shape[1] === a.shape[1] && b.shape[2] % 8 === 0 && b.shape[2] > 0 && a.shape[1] * a.shape[2] > 0) {
     const fma = relaxedSimd();
     const outer = outerFilterKernel(backend, fma);
     if (outer) return transposedA(backend, a, b, outer, fma);
   }
-  if (transposeB && !transposeA && matMulTuning.transposedB && b.shape[2] === a.shape[2] && b.shape[1] % 8 === 0 &&
+  if (transposeB && !transposeA && matMulTuning.transposedB && b.shape[2] === a.shape[2] && b.shape[1] % 8 === 0 && b.shape[1] > 0 &&
     a.shape[2] >= directConvTuning.minInChannels && a.shape[1] > 0) {
     const tplan = directConvPlan(backend);
     if (tplan) return transposedB(backend, a, b, tplan);

@@ -65,6 +65,9 @@ describe('BatchMatMul through phasewise\'s kernels (batchMatMul.ts)', () => {
     await check({ a: [1, 30, 7], b: [1, 16, 30], ta: true, tb: true }, 42);
     await check({ a: [2, 30, 7], b: [1, 30, 16], ta: true, tb: false }, 43); // broadcast batch
     await check({ a: [1, 7, 4], b: [1, 16, 4], ta: false, tb: true }, 44); // k < 8
+    for (const c of [{ a: [4, 8], b: [8, 0] }, { a: [0, 8], b: [8, 8] }, { a: [4, 0], b: [0, 8] }, { a: [8, 4], b: [8, 0], ta: true }]) {
+      await check({ ta: false, tb: false, ...c }, 48); // empty operands
+    }
     Object.assign(matMulTuning, { plain: false, transposedA: false, transposedB: false });
     await check(FIXED[0], 45);
     await check(FIXED[4], 46);
