@@ -11,9 +11,11 @@ function check(features: tf.Tensor, fn: string): void {
  * Gram matrix per image: with F the c×(h·w) view of one image's features,
  * `G = F Fᵀ / (c·h·w)`, i.e. `G[i][j] = Σ_p F[p,i] F[p,j] / (c·h·w)` for NHWC input. A batch gives one
  * Gram per image, `[b, c, c]` (the lesson-14 fix: channels of different images are never mixed), so a
- * batch of 2 equals two single calls. Computed as `matMul(Fᵀ, F)` on the `[b, h·w, c]` view with the
- * transpose done explicitly first, and a hand-written gradient `dF = F (dG + dGᵀ) / (c·h·w)`: tfjs's
- * `transposeA` products are 3–5× slower on wasm (measured: 110 vs 20 ms for a 16384×64 Gram).
+ * batch of 2 equals two single calls. Computed as `matMul(F, F, transposeA)` on the `[b, h·w, c]` view
+ * (on wasm, phasewise's kernel computes the upper triangle's blocks and mirrors them: an exactly
+ * symmetric Gram for about half the products; stock wasm's `transposeA` product ran at 1–2 GFLOP/s),
+ * with a hand-written gradient `dF = F (dG + dGᵀ) / (c·h·w)` (one plain product instead of tfjs'
+ * two transposed ones).
  *
  * @example
  * ```ts
@@ -26,15 +28,12 @@ export function gramMatrix(features: tf.Tensor4D): tf.Tensor3D {
   return tf.tidy(() => gramOfRows(tf.reshape(features, [b, h * w, c]), c * h * w)) as tf.Tensor3D;
 }
 
-/**
- * `Fᵀ F / n` for F `[b, m, c]`, with a hand-written gradient `dF = F (dG + dGᵀ) / n`: tfjs's own matMul
- * gradient uses transposed products (`transposeA`), which are 3–5× slower on the wasm backend.
- */
+/** `Fᵀ F / n` for F `[b, m, c]`, with a hand-written gradient `dF = F (dG + dGᵀ) / n` (one product). */
 const gramOfRows = (f: tf.Tensor, n: number): tf.Tensor =>
   tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
     save([x]);
     return {
-      value: tf.div(tf.matMul(tf.transpose(x, [0, 2, 1]), x), n),
+      value: tf.div(tf.matMul(x, x, true, false), n),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.div(tf.matMul(saved[0], tf.add(dy, tf.transpose(dy, [0, 2, 1]))), n),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0])(f);
