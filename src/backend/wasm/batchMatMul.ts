@@ -191,16 +191,20 @@ function inPlace(backend: WasmBackend, a: TensorInfo, b: TensorInfo, plan: Direc
   return out;
 }
 
-function batchMatMul(args: KernelArgs): TensorInfo {
-  const backend = args.backend as WasmBackend;
-  const inputs = args.inputs as { a: TensorInfo; b: TensorInfo };
-  const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
+/** The product by phasewise's kernels, or undefined for the stock kernel's cases (rank 2 or 3 operands). */
+export function matMulOurs(backend: WasmBackend, a0: TensorInfo, b0: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo | undefined {
   // matrices (rank 2) as a batch of one
-  const rank2 = inputs.a.shape.length === 2 && inputs.b.shape.length === 2;
-  const [a, b] = [inputs.a, inputs.b].map((t) => (rank2 ? reshaped(t, [1, ...t.shape]) : t));
-  const out = ours(backend, a, b, !!transposeA, !!transposeB);
-  if (!out) return replacedStockKernel(KERNEL)(args as Parameters<ReturnType<typeof replacedStockKernel>>[0]);
-  return rank2 ? reshaped(out, out.shape.slice(1)) : out;
+  const rank2 = a0.shape.length === 2 && b0.shape.length === 2;
+  const [a, b] = [a0, b0].map((t) => (rank2 ? reshaped(t, [1, ...t.shape]) : t));
+  const out = ours(backend, a, b, transposeA, transposeB);
+  return out && rank2 ? reshaped(out, out.shape.slice(1)) : out;
+}
+
+function batchMatMul(args: KernelArgs): TensorInfo {
+  const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+  const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
+  return matMulOurs(args.backend as WasmBackend, a, b, !!transposeA, !!transposeB) ??
+    replacedStockKernel(KERNEL)(args as Parameters<ReturnType<typeof replacedStockKernel>>[0]);
 }
 
 /** The product by one of phasewise's kernels, or undefined for the stock kernel's cases. */

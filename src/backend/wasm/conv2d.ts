@@ -22,21 +22,28 @@ import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'Conv2D';
 
-/** The kernel function (also called directly by the input gradient of a dilated convolution). */
-export function conv2dForward(args: KernelArgs): TensorInfo {
-  const backend = args.backend as WasmBackend;
-  const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
-  const attrs = args.attrs ?? {};
+/**
+ * `y` by phasewise's kernels (Winograd or the direct kernel), or undefined where they do not apply
+ * (other dtypes or data formats, `cout % 8 ≠ 0`, few input channels).
+ */
+export function conv2dOurs(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, attrs: Record<string, unknown>): TensorInfo | undefined {
   const nhwc = (attrs.dataFormat ?? 'NHWC') === 'NHWC';
   const plan = nhwc && x.dtype === 'float32' && filter.dtype === 'float32' && x.shape.length === 4 && filter.shape.length === 4
     ? directConvPlan(backend) : undefined;
   const g = plan ? convGeometry(KERNEL, x.shape, filter.shape, attrs, false) : undefined;
-  if (!plan || !g || !directApplies(g)) return stockKernel('Conv2D')(args as Parameters<ReturnType<typeof stockKernel>>[0]);
+  if (!plan || !g || !directApplies(g)) return undefined;
   const taps = Array.from({ length: g.filterHeight * g.filterWidth }, (_, t) => t);
   const wino = winogradApplies(g) ? winogradRun(backend, g, x, plan, filter, 'forward', taps, g.inChannels, g.outChannels, false) : undefined;
   if (wino) return wino;
   const packed = packedFilter(backend, filter, 'forward', taps, g.inChannels, g.outChannels, false);
   return directConv(backend, g, x, packed, plan);
+}
+
+/** The kernel function (also called directly by the input gradient of a dilated convolution). */
+export function conv2dForward(args: KernelArgs): TensorInfo {
+  const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
+  return conv2dOurs(args.backend as WasmBackend, x, filter, args.attrs ?? {}) ??
+    stockKernel('Conv2D')(args as Parameters<ReturnType<typeof stockKernel>>[0]);
 }
 
 /** Kernel config registered by {@link registerWasmTrainingKernels} (replacing the stock one). */

@@ -13,6 +13,7 @@
 import { tf } from '../tf.js';
 import { batchMatMulConfig } from './batchMatMul.js';
 import { conv2dConfig } from './conv2d.js';
+import { fusedConv2dConfig, fusedMatMulConfig } from './fusedOps.js';
 import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter.js';
 import { conv2dBackpropInputConfig } from './conv2dBackpropInput.js';
 import { depthwiseBackpropFilterConfig } from './depthwiseBackpropFilter.js';
@@ -27,6 +28,8 @@ import { rememberReplacedKernel } from './wasmHeap.js';
 const CONFIGS: readonly tf.KernelConfig[] = [
   conv2dConfig,
   batchMatMulConfig,
+  fusedConv2dConfig,
+  fusedMatMulConfig,
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
   depthwiseBackpropFilterConfig,

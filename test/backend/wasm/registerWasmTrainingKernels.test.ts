@@ -9,6 +9,8 @@ process.env.PHASEWISE_QUIET = '1';
 const names = [
   'Conv2D',
   'BatchMatMul',
+  'FusedConv2D',
+  '_FusedMatMul',
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter',
