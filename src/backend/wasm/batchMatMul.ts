@@ -61,29 +61,55 @@ export function transposedAGeometry(k: number, m: number, n: number): ConvGeomet
   };
 }
 
-/** `Aᵀ B` per batch entry with the outer-product kernel. */
-function transposedA(backend: WasmBackend, a: TensorInfo, b: TensorInfo, outer: OuterFilter, fma: boolean): TensorInfo {
-  const [batch, k, m] = a.shape;
-  const n = b.shape[2];
-  const g = transposedAGeometry(k, m, n);
+/** The same data under another shape of the same size (the wasm backend keeps no shape with the data). */
+const reshaped = (t: TensorInfo, shape: number[]): TensorInfo => ({ dataId: t.dataId, shape, dtype: t.dtype });
+
+/** A 1×1 convolution's geometry: `rows × cols` pixels of `k` channels to `n` outputs. */
+const pointwise = (rows: number, cols: number, k: number, n: number): ConvGeometry => ({
+  batch: 1, inHeight: rows, inWidth: cols, inChannels: k, outHeight: rows, outWidth: cols, outChannels: n,
+  filterHeight: 1, filterWidth: 1, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
+  padTop: 0, padLeft: 0, padBottom: 0, padRight: 0,
+});
+
+/**
+ * `[batch, m, n]` from `entry(i)`, the `m × n` product of batch entry i (a new tensor, copied in and
+ * freed; for one entry, the result itself). A failure frees the output before rethrowing.
+ */
+function perEntry(backend: WasmBackend, batch: number, m: number, n: number, entry: (i: number) => TensorInfo): TensorInfo {
+  if (batch === 1) return reshaped(entry(0), [1, m, n]);
   const out = backend.makeOutput([batch, m, n], 'float32');
   for (let i = 0; i < batch; i++) {
-    const av = aliasOf(backend, a, i * k * m, [g.batch, g.inHeight, g.inWidth, m]);
-    const bv = aliasOf(backend, b, i * k * n, [g.batch, g.outHeight, g.outWidth, n]);
     let c: TensorInfo;
     try {
-      c = outerFilterGradient(backend, g, av, bv, outer, [1, 1, m, n], fma);
+      c = entry(i);
     } catch (e) {
       disposeInfo(backend, out);
       throw e;
-    } finally {
-      releaseAlias(backend, av);
-      releaseAlias(backend, bv);
     }
     f32(backend, out).set(f32(backend, c), i * m * n);
     disposeInfo(backend, c);
   }
   return out;
+}
+
+/** `run(view)` with `view` a read-only alias of `count` floats of `t` from float `start`, shaped `shape`. */
+function withAlias<T>(backend: WasmBackend, t: TensorInfo, start: number, shape: number[], run: (view: TensorInfo) => T): T {
+  const view = aliasOf(backend, t, start, shape);
+  try {
+    return run(view);
+  } finally {
+    releaseAlias(backend, view);
+  }
+}
+
+/** `Aᵀ B` per batch entry with the outer-product kernel. */
+function transposedA(backend: WasmBackend, a: TensorInfo, b: TensorInfo, outer: OuterFilter, fma: boolean): TensorInfo {
+  const [batch, k, m] = a.shape;
+  const n = b.shape[2];
+  const g = transposedAGeometry(k, m, n);
+  return perEntry(backend, batch, m, n, (i) =>
+    withAlias(backend, a, i * k * m, [g.batch, g.inHeight, g.inWidth, m], (av) =>
+      withAlias(backend, b, i * k * n, [g.batch, g.outHeight, g.outWidth, n], (bv) => outerFilterGradient(backend, g, av, bv, outer, [1, 1, m, n], fma))));
 }
 
 /**
@@ -93,33 +119,12 @@ function transposedA(backend: WasmBackend, a: TensorInfo, b: TensorInfo, outer: 
 function transposedB(backend: WasmBackend, a: TensorInfo, b: TensorInfo, plan: DirectPlan): TensorInfo {
   const [batch, m, k] = a.shape;
   const n = b.shape[1];
-  const g: ConvGeometry = {
-    batch: 1, inHeight: 1, inWidth: m, inChannels: k, outHeight: 1, outWidth: m, outChannels: n,
-    filterHeight: 1, filterWidth: 1, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
-    padTop: 0, padLeft: 0, padBottom: 0, padRight: 0,
-  };
-  if (batch === 1) return reshaped(directConv(backend, g, a, packedFilter(backend, b, 'matMulB:0', [0], n, k, true), plan), [1, m, n]);
-  const out = backend.makeOutput([batch, m, n], 'float32');
-  for (let i = 0; i < batch; i++) {
+  const g = pointwise(1, m, k, n);
+  return perEntry(backend, batch, m, n, (i) => {
     const packed = packedFilter(backend, b, `matMulB:${i}`, [i], n, k, true); // (made before the alias: it allocates)
-    const av = aliasOf(backend, a, i * m * k, [1, 1, m, k]);
-    let c: TensorInfo;
-    try {
-      c = directConv(backend, g, av, packed, plan);
-    } catch (e) {
-      disposeInfo(backend, out);
-      throw e;
-    } finally {
-      releaseAlias(backend, av);
-    }
-    f32(backend, out).set(f32(backend, c), i * m * n);
-    disposeInfo(backend, c);
-  }
-  return out;
+    return withAlias(backend, a, i * m * k, [1, 1, m, k], (av) => directConv(backend, g, av, packed, plan));
+  });
 }
-
-/** The same data under another shape of the same size (the wasm backend keeps no shape with the data). */
-const reshaped = (t: TensorInfo, shape: number[]): TensorInfo => ({ dataId: t.dataId, shape, dtype: t.dtype });
 
 /**
  * `A B` per batch entry with the direct kernel: a 1×1 convolution of A's `m` rows (laid out as
@@ -130,29 +135,11 @@ function packedB(backend: WasmBackend, a: TensorInfo, b: TensorInfo, plan: Direc
   const [batch, m, k] = a.shape;
   const n = b.shape[2];
   const cols = 4 * divisorUpTo(m / 4, 16);
-  const g: ConvGeometry = {
-    batch: 1, inHeight: m / cols, inWidth: cols, inChannels: k, outHeight: m / cols, outWidth: cols, outChannels: n,
-    filterHeight: 1, filterWidth: 1, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
-    padTop: 0, padLeft: 0, padBottom: 0, padRight: 0,
-  };
-  if (batch === 1) return reshaped(directConv(backend, g, a, packedFilter(backend, b, 'matMulAB:0', [0], k, n, false), plan), [1, m, n]);
-  const out = backend.makeOutput([batch, m, n], 'float32');
-  for (let i = 0; i < batch; i++) {
+  const g = pointwise(m / cols, cols, k, n);
+  return perEntry(backend, batch, m, n, (i) => {
     const packed = packedFilter(backend, b, `matMulAB:${i}`, [i], k, n, false); // (made before the alias: it allocates)
-    const av = aliasOf(backend, a, i * m * k, [1, g.inHeight, cols, k]);
-    let c: TensorInfo;
-    try {
-      c = directConv(backend, g, av, packed, plan);
-    } catch (e) {
-      disposeInfo(backend, out);
-      throw e;
-    } finally {
-      releaseAlias(backend, av);
-    }
-    f32(backend, out).set(f32(backend, c), i * m * n);
-    disposeInfo(backend, c);
-  }
-  return out;
+    return withAlias(backend, a, i * m * k, [1, g.inHeight, cols, k], (av) => directConv(backend, g, av, packed, plan));
+  });
 }
 
 /** `Aᵀ A` for every batch entry (the same tensor twice: a Gram matrix), half the products (directMatMul.ts). */
