@@ -32,15 +32,16 @@ import { derived } from './derivedTensors.js';
 import { depthwiseKernels } from './simdDepthwise.js';
 import { simdKernels } from './simdMadd.js';
 import { inputRowKernels } from './simdInputRows.js';
-import { disposeInfo, f32, stockKernel, xnnThreads } from './wasmHeap.js';
+import { disposeInfo, f32, stockKernel } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
 
 /**
  * Tuning: use the gather of depthwiseGather.ts for strided cases it applies to (else the in-place
- * scatter); for stride 1 (`gatherStride1`): 'auto' = the gather on the single-threaded build (~20 %
- * faster than XNNPACK's depthwise conv there), XNNPACK when it has threads (it wins with two);
+ * scatter); for stride 1 (`gatherStride1`): 'auto' = the gather whatever the thread count — 2–20 %
+ * faster than XNNPACK's depthwise conv with two threads too in 6 paired comparisons on 2026-12-01
+ * (64×28²×32 and ×64, 3×3; earlier sessions measured XNNPACK ahead with two threads);
  * `rows`: multiplier 2 in place through simdInputRows.ts's row kernel (false: maxpy2; same sums).
  */
 export const depthwiseInputTuning: { gather: boolean; gatherStride1: 'auto' | 'always' | 'never'; rows: boolean } = { gather: true, gatherStride1: 'auto', rows: true };
@@ -93,7 +94,7 @@ function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
   const { dilationHeight: DH, dilationWidth: DW, padTop, padLeft } = g;
   // strided: the wasm SIMD scatter (stride 1 below is as fast through XNNPACK's depthwise conv)
   const strided = g.strideHeight > 1 || g.strideWidth > 1;
-  const stride1Gather = depthwiseInputTuning.gatherStride1 === 'always' || (depthwiseInputTuning.gatherStride1 === 'auto' && xnnThreads(backend) === 1);
+  const stride1Gather = depthwiseInputTuning.gatherStride1 !== 'never';
   const useGather = strided ? depthwiseInputTuning.gather : stride1Gather && CM === C;
   const gather = useGather && gatherApplies(g) ? gatherKernels(backend) : undefined;
   if (gather) return depthwiseInputGather(backend, g, dy, filter, gather, inShape);

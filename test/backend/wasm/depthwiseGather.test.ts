@@ -53,7 +53,7 @@ describe('wasm depthwise input gradient, gather path (depthwiseGather.ts, simdGa
     depthwiseInputTuning.gatherStride1 = 'auto';
   });
 
-  it('stride 1, multiplier 1 (the single-threaded build\'s path): matches the cpu backend and XNNPACK\'s path', async () => {
+  it('stride 1, multiplier 1 (the default path): matches the cpu backend and XNNPACK\'s path', async () => {
     const cases: Case[] = [
       { x: [2, 14, 14, 32], f: [3, 3, 32, 1], pad: 'same' },
       { x: [1, 9, 7, 8], f: [3, 3, 8, 1], pad: 'valid' },
