@@ -31,10 +31,10 @@ export function conv2dOurs(backend: WasmBackend, x: TensorInfo, filter: TensorIn
   const plan = nhwc && x.dtype === 'float32' && filter.dtype === 'float32' && x.shape.length === 4 && filter.shape.length === 4
     ? directConvPlan(backend) : undefined;
   const g = plan ? convGeometry(KERNEL, x.shape, filter.shape, attrs, false) : undefined;
-  if (!plan || !g || !directApplies(g)) return undefined;
+  if (!plan || !g) return undefined;
   const taps = Array.from({ length: g.filterHeight * g.filterWidth }, (_, t) => t);
   const wino = winogradApplies(g) ? winogradRun(backend, g, x, plan, filter, 'forward', taps, g.inChannels, g.outChannels, false) : undefined;
-  if (wino) return wino;
+  if (wino || !directApplies(g)) return wino;
   const packed = packedFilter(backend, filter, 'forward', taps, g.inChannels, g.outChannels, false);
   return directConv(backend, g, x, packed, plan);
 }

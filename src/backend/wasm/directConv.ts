@@ -53,13 +53,15 @@ export function directApplies(g: ConvGeometry): boolean {
  * A filter packed for the kernel, made once per `(filter, key)` while `filter` lives:
  * `packed[b][t][k][l] = W[taps[t]][k][8b + l]` (`transposed`: `W[taps[t]][8b + l][k]`), W being
  * `filter`'s data viewed as `[taps][cin][cout]` — `transposed` with a flipped `taps` order gives the
- * filter of an input gradient (`cout` becomes the input side). `K` is the packed input side.
+ * filter of an input gradient (`cout` becomes the input side). `K` is the packed input side; the
+ * output side is padded with zero filters to a multiple of 8 (see {@link directConvPadded}).
  */
 export function packedFilter(backend: WasmBackend, filter: TensorInfo, key: string, taps: number[], cin: number, cout: number, transposed: boolean): TensorInfo {
   return derived(backend, filter, `direct:${key}`, () => {
     const [K, N] = transposed ? [cout, cin] : [cin, cout];
-    const t = backend.makeOutput([(N / 8) * taps.length * K * 8], 'float32');
-    const copy = transposed ? undefined : copyKernel(backend);
+    const blocks = Math.ceil(N / 8); // outputs padded with zero filters to whole blocks of 8
+    const t = backend.makeOutput([blocks * taps.length * K * 8], 'float32');
+    const copy = transposed || N % 8 ? undefined : copyKernel(backend);
     if (copy) {
       // rows of 8 floats, one strided wasm copy per tap: [k][n] → [n/8][tap][k][8]
       const [src, dst] = [heapAddress(backend, filter), heapAddress(backend, t)];
@@ -69,11 +71,14 @@ export function packedFilter(backend: WasmBackend, filter: TensorInfo, key: stri
     const w = f32(backend, filter);
     const p = f32(backend, t);
     let i = 0;
-    for (let b = 0; b < N / 8; b++) {
+    for (let b = 0; b < blocks; b++) {
       for (const tap of taps) {
         const base = tap * cin * cout;
         for (let k = 0; k < K; k++) {
-          for (let l = 0; l < 8; l++) p[i++] = transposed ? w[base + (8 * b + l) * cout + k] : w[base + k * cout + 8 * b + l];
+          for (let l = 0; l < 8; l++) {
+            const o = 8 * b + l;
+            p[i++] = o >= N ? 0 : transposed ? w[base + o * cout + k] : w[base + k * cout + o];
+          }
         }
       }
     }
@@ -147,3 +152,22 @@ export function directConv(backend: WasmBackend, g: ConvGeometry, x: TensorInfo,
   }
   return out;
 }
+
+/**
+ * {@link directConv} for any output count: with `g.outChannels % 8 ≠ 0` the packed filter's zero
+ * filters give a padded output, cropped to `g.outChannels` by a strided wasm copy (a first layer's
+ * 1 or 3 channels, seen from its input gradient). `packed` is a {@link packedFilter} for `g`.
+ */
+export function directConvPadded(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, packed: TensorInfo, plan: DirectPlan): TensorInfo | undefined {
+  const K = g.outChannels;
+  const K8 = Math.ceil(K / 8) * 8;
+  if (K8 === K) return directConv(backend, g, x, packed, plan);
+  const copy = copyKernel(backend);
+  if (!copy) return undefined;
+  const y = directConv(backend, { ...g, outChannels: K8 }, x, packed, plan);
+  const out = backend.makeOutput([g.batch, g.outHeight, g.outWidth, K], 'float32');
+  copy(heapAddress(backend, y), heapAddress(backend, out), 1, 0, 0, g.batch * g.outHeight * g.outWidth, 4 * K8, 4 * K, K);
+  disposeInfo(backend, y);
+  return out;
+}
+

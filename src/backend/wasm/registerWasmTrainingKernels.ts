@@ -11,6 +11,7 @@
  * ```
  */
 import { tf } from '../tf.js';
+import { addConfig } from './add.js';
 import { batchMatMulConfig } from './batchMatMul.js';
 import { conv2dConfig } from './conv2d.js';
 import { fusedConv2dConfig, fusedMatMulConfig } from './fusedOps.js';
@@ -30,6 +31,7 @@ const CONFIGS: readonly tf.KernelConfig[] = [
   batchMatMulConfig,
   fusedConv2dConfig,
   fusedMatMulConfig,
+  addConfig,
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
   depthwiseBackpropFilterConfig,

@@ -18,7 +18,7 @@
 import type { ConvGeometry } from './convGeometry.js';
 import { derived } from './derivedTensors.js';
 import { transposeKernels } from './simdTranspose.js';
-import { directApplies, directConv, directConvPlan, packedFilter } from './directConv.js';
+import { directApplies, directConvPadded, directConvPlan, packedFilter } from './directConv.js';
 import { winogradApplies, winogradRun } from './winograd.js';
 import { disposeInfo, f32, heapAddress, stockKernel } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
@@ -71,14 +71,16 @@ function phaseTaps(g: ConvGeometry, a: number, b: number, ay: Axis, ax: Axis): n
 /** The phase's convolution with phasewise's direct SIMD kernel (directConv.ts), or undefined where it does not apply. */
 function directPhase(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, a: number, b: number, ay: Axis, ax: Axis): TensorInfo | undefined {
   const pg = phaseGeometry(g, ay, ax);
-  const plan = directApplies(pg) ? directConvPlan(backend) : undefined;
+  // a few outputs (a first layer's 1 or 3 input channels): the direct kernel on outputs padded to 8
+  const few = pg.outChannels < 8 && directApplies({ ...pg, outChannels: 8 });
+  const plan = directApplies(pg) || winogradApplies(pg) || few ? directConvPlan(backend) : undefined;
   if (!plan) return undefined;
   // transformed or packed once per filter tensor and phase (tfjs tensors are immutable)
   const key = `subPixel:${g.strideHeight},${g.strideWidth},${a},${b}`;
   const wino = winogradApplies(pg) ? winogradRun(backend, pg, dy, plan, filter, key, phaseTaps(g, a, b, ay, ax), g.inChannels, g.outChannels, true) : undefined;
-  if (wino) return wino;
+  if (wino || !(directApplies(pg) || few)) return wino;
   const packed = packedFilter(backend, filter, key, phaseTaps(g, a, b, ay, ax), g.inChannels, g.outChannels, true);
-  return directConv(backend, pg, dy, packed, plan);
+  return directConvPadded(backend, pg, dy, packed, plan);
 }
 
 /** The phase's convolution with the wasm backend's XNNPACK Conv2D and the flipped, in/out-swapped sub-filter. */

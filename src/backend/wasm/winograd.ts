@@ -26,6 +26,7 @@ import { directConvRows, directConvTuning, type DirectJob, type DirectPlan } fro
 import { runJobs, splitRange } from './simdPool.js';
 import { winogradKernels, type WinogradKernels } from './simdWinograd.js';
 import { WINOGRAD } from './winogradMatrices.js';
+import { copyKernel } from './wasmCopy.js';
 import { disposeInfo, f32, heapAddress, xnnThreads } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -33,9 +34,10 @@ import type { TensorInfo, WasmBackend } from './wasmHeap.js';
  * Tuning: use Winograd where it applies (false: the direct kernel); floats of V or M per group of
  * images; the output tile (0: F(4×4, 3×3) from `m4MinPixels` output pixels per image, F(2×2, 3×3)
  * below, where its 36 transformed filters would be streamed for few tiles — measured on VGG16's
- * layers: F(4×4) 1.3–1.6× faster than F(2×2) from 16×16 up, slower at 8×8).
+ * layers: F(4×4) 1.3–1.6× faster than F(2×2) from 16×16 up, slower at 8×8); the fewest outputs
+ * (below, the input transform costs more than the products save: the direct kernel instead).
  */
-export const winogradTuning = { enabled: true, groupFloats: 1 << 23, tile: 0 as 0 | 2 | 4, m4MinPixels: 256 };
+export const winogradTuning = { enabled: true, groupFloats: 1 << 23, tile: 0 as 0 | 2 | 4, m4MinPixels: 256, minOutChannels: 8 };
 
 /** The output tile size m for geometry `g` (see {@link winogradTuning}). */
 export function winogradTile(g: ConvGeometry): 2 | 4 {
@@ -51,29 +53,42 @@ export function winogradRun(backend: WasmBackend, g: ConvGeometry, x: TensorInfo
   taps: number[], cin: number, cout: number, transposed: boolean): TensorInfo | undefined {
   const m = winogradTile(g);
   const k = winogradKernels(backend, m);
-  if (!k) return undefined;
-  return winogradConv(backend, g, x, winogradFilter(backend, filter, key, taps, cin, cout, transposed, m), plan, k, m);
+  const K = g.outChannels;
+  const K8 = Math.ceil(K / 8) * 8;
+  const copy = K8 === K ? undefined : copyKernel(backend);
+  if (!k || (K8 !== K && !copy)) return undefined;
+  const U = winogradFilter(backend, filter, key, taps, cin, cout, transposed, m);
+  const y = winogradConv(backend, K8 === K ? g : { ...g, outChannels: K8 }, x, U, plan, k, m);
+  if (!copy) return y;
+  // outputs padded to a multiple of 8 (a first layer's 3 input channels, seen from its input gradient): keep the first K
+  const out = backend.makeOutput([g.batch, g.outHeight, g.outWidth, K], 'float32');
+  copy(heapAddress(backend, y), heapAddress(backend, out), 1, 0, 0, g.batch * g.outHeight * g.outWidth, 4 * K8, 4 * K, K);
+  disposeInfo(backend, y);
+  return out;
 }
 
-/** Whether F(2×2, 3×3) applies: 3×3, stride 1, dilation 1, `cin % 4 == 0` (and ≥ the direct kernel's minimum), `cout % 8 == 0`. */
+/** Whether Winograd applies: 3×3, stride 1, dilation 1, `cin % 4 == 0` (and ≥ the direct kernel's minimum), `cout ≥ minOutChannels` (padded to a multiple of 8, then cropped). */
 export function winogradApplies(g: ConvGeometry): boolean {
   return winogradTuning.enabled && g.filterHeight === 3 && g.filterWidth === 3 && g.strideHeight === 1 && g.strideWidth === 1 &&
     g.dilationHeight === 1 && g.dilationWidth === 1 && g.inChannels % 4 === 0 && g.inChannels >= directConvTuning.minInChannels &&
-    g.outChannels % 8 === 0 && g.batch * g.outHeight * g.outWidth > 0;
+    g.outChannels >= winogradTuning.minOutChannels && g.batch * g.outHeight * g.outWidth > 0;
 }
 
 /**
  * The transformed filter `U[ξ][b][c][l] = (G g Gᵀ)[ξ]` of `g[r][s] = W[taps[3r + s]][c][8b + l]`
  * (`transposed`: `W[taps[3r + s]][8b + l][c]`), W being `filter`'s data viewed as `[taps][cin][cout]`;
- * made once per `(filter, key)` while the filter lives. The input side has `transposed ? cout : cin` channels.
+ * made once per `(filter, key)` while the filter lives. The input side has `transposed ? cout : cin` channels;
+ * the output side is padded with zero filters to a multiple of 8.
  */
 export function winogradFilter(backend: WasmBackend, filter: TensorInfo, key: string, taps: number[], cin: number, cout: number, transposed: boolean, m: 2 | 4 = 2): TensorInfo {
   return derived(backend, filter, `winograd${m}:${key}`, () => {
     const { n, G } = WINOGRAD[m];
     const [C, K] = transposed ? [cout, cin] : [cin, cout];
-    const t = backend.makeOutput([n * n * C * K], 'float32');
+    const K8 = Math.ceil(K / 8) * 8; // outputs padded to whole blocks of 8 (zero filters)
+    const t = backend.makeOutput([n * n * C * K8], 'float32');
     const w = f32(backend, filter);
     const u = f32(backend, t);
+    if (K8 !== K) u.fill(0);
     const g = new Float64Array(9);
     const h = new Float64Array(3 * n); // G g: n×3
     for (let c = 0; c < C; c++) {
@@ -84,7 +99,7 @@ export function winogradFilter(backend: WasmBackend, filter: TensorInfo, key: st
         }
         const base = (((k >> 3) * C + c) << 3) + (k & 7);
         for (let r = 0; r < n; r++) {
-          for (let s = 0; s < n; s++) u[(n * r + s) * C * K + base] = h[3 * r] * G[s][0] + h[3 * r + 1] * G[s][1] + h[3 * r + 2] * G[s][2];
+          for (let s = 0; s < n; s++) u[(n * r + s) * C * K8 + base] = h[3 * r] * G[s][0] + h[3 * r + 1] * G[s][1] + h[3 * r + 2] * G[s][2];
         }
       }
     }

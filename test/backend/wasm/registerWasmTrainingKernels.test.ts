@@ -11,6 +11,7 @@ const names = [
   'BatchMatMul',
   'FusedConv2D',
   '_FusedMatMul',
+  'Add',
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter',

@@ -27,6 +27,7 @@ const FIXED: Case[] = [
   { x: [3, 7, 6, 16], k: 24, pad: 'valid' },
   { x: [1, 10, 13, 8], k: 32, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
   { x: [1, 3, 3, 8], k: 8, pad: 'valid' }, // one output
+  { x: [2, 10, 9, 8], k: 12, pad: 'same' }, // 12 outputs (padded to 16, cropped)
 ];
 
 // F(4×4, 3×3) rounds more than F(2×2, 3×3) (larger transform coefficients)
@@ -56,7 +57,7 @@ describe.each([2, 4] as const)('3×3 stride-1 Conv2D by Winograd F(%i×%i, 3×3)
     expect(winogradApplies(g([1, 6, 6, 8], [3, 3, 8, 16], { dilations: 2 }))).toBe(false);
     expect(winogradApplies(g([1, 6, 6, 8], [5, 5, 8, 16]))).toBe(false);
     expect(winogradApplies(g([1, 6, 6, 10], [3, 3, 10, 16]))).toBe(false);
-    expect(winogradApplies(g([1, 6, 6, 8], [3, 3, 8, 12]))).toBe(false);
+    expect(winogradApplies(g([1, 6, 6, 8], [3, 3, 8, 12]))).toBe(true); // outputs padded to 16, cropped
     winogradTuning.tile = 0; // automatic: F(4×4) from 16×16 outputs up
     expect(winogradTile(g([1, 32, 32, 128], [3, 3, 128, 128]))).toBe(4);
     expect(winogradTile(g([1, 8, 8, 512], [3, 3, 512, 512]))).toBe(2);
@@ -82,7 +83,8 @@ describe.each([2, 4] as const)('3×3 stride-1 Conv2D by Winograd F(%i×%i, 3×3)
   });
 
   it('runs the stride-1 input gradient too (the flipped, transposed filter)', async () => {
-    for (const [i, c] of FIXED.slice(0, 4).entries()) {
+    // (the last: 3 input channels — its input gradient is a direct conv to 3 channels, padded to 8)
+    for (const [i, c] of [...FIXED.slice(0, 4), { x: [2, 9, 10, 3], k: 16, pad: 'same' } as Case].entries()) {
       const r = rng(40 + i);
       const wv = randomValues(r, fShape(c));
       const dyv = randomValues(r, outShape(c));
