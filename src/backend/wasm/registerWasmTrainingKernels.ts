@@ -52,24 +52,33 @@ function wasmIsReady(): boolean {
 }
 
 /**
- * Register phasewise's wasm kernels for the gradient ops that stock tfjs-backend-wasm 4.22 lacks
- * or runs slowly, so convolutional nets and embeddings train on wasm:
+ * Register phasewise's wasm kernels for the ops that stock tfjs-backend-wasm 4.22 lacks or runs
+ * slowly, so convolutional nets and embeddings train on wasm (replaced stock kernels stay in use for
+ * the cases phasewise's do not take):
  *
- * - `Conv2DBackpropFilter`: `dW = im2col(x)ᵀ · dy` as one non-transposed XNNPACK matmul per chunk (small
- *   `K = fh·fw·cin` such as a first layer: a wasm SIMD kernel, no matmul packing);
- * - `Conv2DBackpropInput` (replaces the stock one): `dx = conv2d(dy, flip(W)ᵀ)` for stride 1,
- *   `dx = col2im(dy · Wᵀ)` otherwise;
+ * - `Conv2D`, `FusedConv2D` (NHWC float32, `cin ≥ 8`): 3×3 stride-1 layers by Winograd F(2×2, 3×3) or
+ *   F(4×4, 3×3) (winograd.ts), others with `cout % 8 == 0` by a register-tiled SIMD kernel
+ *   (`y = Σ x·W`, 4 positions × 8 channels in registers; directConv.ts); fused bias and activation by
+ *   the backend's own element-wise kernels;
+ * - `BatchMatMul`, `_FusedMatMul`: `A B`, `Aᵀ B` (Gram matrices `Aᵀ A` by half the products) and
+ *   `A Bᵀ` by the same SIMD kernel (batchMatMul.ts);
+ * - `Conv2DBackpropFilter`: a SIMD outer-product kernel for `cout % 8 == 0` (`dW = Σ x ⊗ dy`), else
+ *   matmul paths;
+ * - `Conv2DBackpropInput`: `dx = conv2d(dy, flip(W)ᵀ)` for stride 1 (Winograd / the direct kernel),
+ *   `sh·sw` sub-pixel convolutions for strides, `col2im(dy · Wᵀ)` with dilations;
  * - `DepthwiseConv2dNativeBackpropFilter` / `DepthwiseConv2dNativeBackpropInput`:
  *   `dW[kh,kw,c,m] = Σ x[…, c]·dy[…, c*M+m]`, `dx[…, c] = Σ_{kh,kw,m} dy[…, c*M+m]·W[kh,kw,c,m]`
- *   (C·M % 4 == 0: small hand-assembled wasm SIMD kernels on the backend's heap;
- *   stride-1 dx: XNNPACK's depthwise conv with the flipped filter);
+ *   (C·M % 4 == 0: small hand-assembled wasm SIMD kernels on the backend's heap);
  * - `UnsortedSegmentSum` (the gradient of gather, i.e. embeddings): `out[s, …] = Σ_{i: ids[i]=s} x[i, …]`;
- * - `Sum` (replaces the stock one, which it calls for other cases) over a block of leading/middle
- *   axes, e.g. bias gradients: `out[o, j] = Σ_r x[o, r, j]` in one pass, without a transpose;
- * - `Identity` (replaces the stock copy): shares the input's data, as the cpu backend does — the
- *   tensors a gradient saves are no longer copied on every step;
- * - `MaxPoolGrad` (replaces the stock one, ~4× faster): the first maximum of each window gets the gradient;
- * - `Transpose` of the last two axes (replaces the stock one for sizes that are multiples of 4): SIMD 4×4 blocks.
+ * - `Sum` over a block of leading/middle axes, e.g. bias gradients: `out[o, j] = Σ_r x[o, r, j]` in one
+ *   pass, without a transpose; `Add` of a per-channel vector (a bias) in SIMD;
+ * - `Identity`: shares the input's data, as the cpu backend does — the tensors a gradient saves are
+ *   no longer copied on every step;
+ * - `MaxPoolGrad`: the first maximum of each window gets the gradient (2×2 stride-2 windows in SIMD);
+ * - `Transpose` of the last two axes (sizes that are multiples of 4): SIMD 4×4 blocks.
+ *
+ * The SIMD kernels use relaxed SIMD's fused multiply-add where the engine has it (relaxedSimd.ts;
+ * under Node 20 it is switched on at run time, `PHASEWISE_WASM_FMA=0` keeps mul + add).
  *
  * Idempotent. Call it after the wasm backend is initialised (`await tf.setBackend('wasm')`);
  * `initBackend('wasm')` calls it for you. Throws an Error if the wasm backend is not ready.
