@@ -12,6 +12,7 @@
  */
 import { tf } from '../tf.js';
 import { addConfig } from './add.js';
+import { squaredDifferenceConfig } from './squaredDifference.js';
 import { batchMatMulConfig } from './batchMatMul.js';
 import { conv2dConfig } from './conv2d.js';
 import { fusedConv2dConfig, fusedMatMulConfig } from './fusedOps.js';
@@ -32,6 +33,7 @@ const CONFIGS: readonly tf.KernelConfig[] = [
   fusedConv2dConfig,
   fusedMatMulConfig,
   addConfig,
+  squaredDifferenceConfig,
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
   depthwiseBackpropFilterConfig,
@@ -71,7 +73,8 @@ function wasmIsReady(): boolean {
  *   (C·M % 4 == 0: small hand-assembled wasm SIMD kernels on the backend's heap);
  * - `UnsortedSegmentSum` (the gradient of gather, i.e. embeddings): `out[s, …] = Σ_{i: ids[i]=s} x[i, …]`;
  * - `Sum` over a block of leading/middle axes, e.g. bias gradients: `out[o, j] = Σ_r x[o, r, j]` in one
- *   pass, without a transpose; `Add` of a per-channel vector (a bias) in SIMD;
+ *   pass, without a transpose; `Add` of a per-channel vector (a bias) and `SquaredDifference` of
+ *   same-shape tensors in SIMD;
  * - `Identity`: shares the input's data, as the cpu backend does — the tensors a gradient saves are
  *   no longer copied on every step;
  * - `MaxPoolGrad`: the first maximum of each window gets the gradient (2×2 stride-2 windows in SIMD);

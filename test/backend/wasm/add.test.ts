@@ -36,3 +36,17 @@ describe('wasm Add: the SIMD bias add (add.ts, simdBiasAdd.ts)', () => {
     expectNoLeak(add([2, 5, 5, 8], [8], 41), 'bias add');
   });
 });
+
+describe('wasm SquaredDifference (squaredDifference.ts, simdSquaredDifference.ts)', () => {
+  it('gives (a - b)² as the cpu backend for same-shape float32 tensors (float32 rounding of the difference), and defers the rest', async () => {
+    const r = rng(50);
+    for (const [as, bs] of [[[3, 8], [3, 8]], [[1, 64, 64], [1, 64, 64]], [[5], [5]], [[2, 4], [4]], [[2, 3], [1]]] as number[][][]) {
+      const [av, bv] = [randomValues(r, as), randomValues(r, bs)];
+      const y = await cpuAndWasm(() => tf.squaredDifference(tf.tensor(av, as), tf.tensor(bv, bs)));
+      expectClose(y.cpu[0], y.wasm[0], 1e-6, JSON.stringify([as, bs]));
+    }
+    await initBackend('wasm');
+    expectNoLeak(() => tf.squaredDifference(tf.ones([4, 4]), tf.zeros([4, 4])), 'squared difference');
+  });
+});
+

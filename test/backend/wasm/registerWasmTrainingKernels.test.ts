@@ -12,6 +12,7 @@ const names = [
   'FusedConv2D',
   '_FusedMatMul',
   'Add',
+  'SquaredDifference',
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter',
