@@ -8,7 +8,9 @@
  * new Worker(new URL('./simdWorker.js', import.meta.url), { workerData: { memory, flags, ready, slot: 0 } });
  * ```
  */
+import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { relaxedSimd } from './relaxedSimd.js';
 import { SIMD_TASKS } from './simdTasks.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -23,11 +25,14 @@ parentPort?.on('message', ({ task, jobs }: { task: string; jobs: never[] }) => {
     for (const job of jobs) run(backend, job);
   } catch (e) {
     status = 2;
-    console.error(`phasewise SIMD worker: task '${task}' failed:`, e);
+    // written synchronously: the posting thread may rethrow and exit before a console message arrives
+    writeSync(2, `phasewise SIMD worker: task '${task}' failed: ${(e as Error)?.stack ?? String(e)}\n`);
   }
   Atomics.store(flags, slot, status);
   Atomics.notify(flags, slot);
 });
 
+// relaxed SIMD switched on (and probed) in this thread too before any kernel is compiled here
+relaxedSimd();
 // loaded: the pool may post tasks now
 Atomics.store(ready, slot, 1);
