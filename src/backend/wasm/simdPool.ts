@@ -20,6 +20,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { heapMemory, isShared } from './heapModule.js';
+import { relaxedSimd } from './relaxedSimd.js';
 import { scriptArgv } from './threadedWasm.js';
 import { xnnThreads, type WasmBackend } from './wasmHeap.js';
 
@@ -51,7 +52,7 @@ function start(memory: object, workers: number): State {
   const flags = new Int32Array(new SharedArrayBuffer(4 * workers));
   const ready = new Int32Array(new SharedArrayBuffer(4 * workers));
   const list = Array.from({ length: workers }, (_, slot) => {
-    const w = new Worker(WORKER, { workerData: { memory, flags, ready, slot }, execArgv: scriptArgv(process.execArgv) });
+    const w = new Worker(WORKER, { workerData: { memory, flags, ready, slot, fma: relaxedSimd() }, execArgv: scriptArgv(process.execArgv) });
     w.on('error', (e) => console.error('phasewise SIMD worker failed to start; its loops stay on the calling thread:', e));
     w.unref();
     return w;

@@ -11,10 +11,12 @@
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { relaxedSimd } from './relaxedSimd.js';
+import { directConvKernel } from './simdDirectConv.js';
+import { outerFilterKernel } from './simdOuterFilter.js';
 import { SIMD_TASKS } from './simdTasks.js';
 import type { WasmBackend } from './wasmHeap.js';
 
-const { memory, flags, ready, slot } = workerData as { memory: object; flags: Int32Array; ready: Int32Array; slot: number };
+const { memory, flags, ready, slot, fma } = workerData as { memory: object; flags: Int32Array; ready: Int32Array; slot: number; fma: boolean };
 const backend = { wasm: { wasmMemory: memory } } as unknown as WasmBackend;
 
 parentPort?.on('message', ({ task, jobs }: { task: string; jobs: never[] }) => {
@@ -32,7 +34,9 @@ parentPort?.on('message', ({ task, jobs }: { task: string; jobs: never[] }) => {
   Atomics.notify(flags, slot);
 });
 
-// relaxed SIMD switched on (and probed) in this thread too before any kernel is compiled here
+// relaxed SIMD switched on (and probed) in this thread too, then the kernels the posting thread's
+// jobs will name (its fused-or-not choice) compiled before this worker says it is ready: a worker that
+// cannot build them never becomes ready, and the pool stays off (every job on the calling thread)
 relaxedSimd();
-// loaded: the pool may post tasks now
-Atomics.store(ready, slot, 1);
+if (directConvKernel(backend, fma) && outerFilterKernel(backend, fma)) Atomics.store(ready, slot, 1);
+else writeSync(2, `phasewise SIMD worker: cannot compile its SIMD kernels (fused multiply-add: ${fma}); the pool stays off\n`);
