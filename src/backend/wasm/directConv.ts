@@ -54,7 +54,7 @@ export function directApplies(g: ConvGeometry): boolean {
  * `packed[b][t][k][l] = W[taps[t]][k][8b + l]` (`transposed`: `W[taps[t]][8b + l][k]`), W being
  * `filter`'s data viewed as `[taps][cin][cout]` — `transposed` with a flipped `taps` order gives the
  * filter of an input gradient (`cout` becomes the input side). `K` is the packed input side; the
- * output side is padded with zero filters to a multiple of 8 (see {@link directConvPadded}).
+ * output side is padded with zero filters to a multiple of 8 (see {@link withPaddedOutputs}).
  */
 export function packedFilter(backend: WasmBackend, filter: TensorInfo, key: string, taps: number[], cin: number, cout: number, transposed: boolean): TensorInfo {
   return derived(backend, filter, `direct:${key}`, () => {
@@ -154,20 +154,20 @@ export function directConv(backend: WasmBackend, g: ConvGeometry, x: TensorInfo,
 }
 
 /**
- * {@link directConv} for any output count: with `g.outChannels % 8 ≠ 0` the packed filter's zero
- * filters give a padded output, cropped to `g.outChannels` by a strided wasm copy (a first layer's
- * 1 or 3 channels, seen from its input gradient). `packed` is a {@link packedFilter} for `g`.
+ * `conv(g8)` for any output count: `g8` is `g` with its outputs padded to a multiple of 8 (the
+ * filters' zero filters give the extra channels), and the first `g.outChannels` of each position are
+ * kept by a strided wasm copy (a first layer's 1 or 3 channels, seen from its input gradient); `conv(g)`
+ * itself when nothing is padded. Undefined without the copy kernel.
  */
-export function directConvPadded(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, packed: TensorInfo, plan: DirectPlan): TensorInfo | undefined {
+export function withPaddedOutputs(backend: WasmBackend, g: ConvGeometry, conv: (g8: ConvGeometry) => TensorInfo): TensorInfo | undefined {
   const K = g.outChannels;
   const K8 = Math.ceil(K / 8) * 8;
-  if (K8 === K) return directConv(backend, g, x, packed, plan);
+  if (K8 === K) return conv(g);
   const copy = copyKernel(backend);
   if (!copy) return undefined;
-  const y = directConv(backend, { ...g, outChannels: K8 }, x, packed, plan);
+  const y = conv({ ...g, outChannels: K8 });
   const out = backend.makeOutput([g.batch, g.outHeight, g.outWidth, K], 'float32');
   copy(heapAddress(backend, y), heapAddress(backend, out), 1, 0, 0, g.batch * g.outHeight * g.outWidth, 4 * K8, 4 * K, K);
   disposeInfo(backend, y);
   return out;
 }
-

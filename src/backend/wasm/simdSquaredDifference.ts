@@ -9,14 +9,13 @@
  * sqd?.(a, b, out, 4 * 512 * 512);
  * ```
  */
-import { get, set, ADD, LOOP, END, LOAD, STORE, MUL4, NEXT as next, kernelModule } from './wasmOps.js';
+import { get, set, ADD, LOOP, END, LOAD, STORE, MUL4, SUB4, NEXT as next, kernelModule } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
 /** The exported kernel: `sqd(a, b, out, bytes)`. */
 export type SquaredDifference = (a: number, b: number, out: number, bytes: number) => void;
 
-const SUB4 = [0xfd, 0xe5, 0x01];
 
 // params a0 b1 out2 bytes3; i32 local i4; v128 local d5
 const BODY = [

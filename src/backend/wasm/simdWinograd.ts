@@ -20,7 +20,7 @@
  * k?.wIn(xp, v, 4 * 64, 64, 64, 130 * 4 * 64, 64 * 64 * 4 * 64);   // a padded 130×130×64 image, 64×64 tiles
  * ```
  */
-import { get, set, leb, ADD, LOOP, END, LOAD, STORE, NEXT as next, ADD4, MUL4, kernelModule } from './wasmOps.js';
+import { get, set, leb, ADD, LOOP, END, LOAD, STORE, NEXT as next, ADD4, MUL4, SUB4, kernelModule } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import { WINOGRAD } from './winogradMatrices.js';
 import type { WasmBackend } from './wasmHeap.js';
@@ -31,7 +31,6 @@ export interface WinogradKernels {
   wOut(mp: number, out: number, kBytes: number, tilesY: number, tilesX: number, mXi: number, outRow: number, mTile: number): void;
 }
 
-const SUB4 = [0xfd, 0xe5, 0x01];
 const NEG4 = [0xfd, 0xe1, 0x01];
 const MUL = 0x6c;
 const I32 = (v: number) => [0x41, ...leb(v)];

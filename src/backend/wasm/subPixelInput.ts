@@ -18,7 +18,7 @@
 import type { ConvGeometry } from './convGeometry.js';
 import { derived } from './derivedTensors.js';
 import { transposeKernels } from './simdTranspose.js';
-import { directApplies, directConvPadded, directConvPlan, packedFilter } from './directConv.js';
+import { directApplies, directConv, directConvPlan, packedFilter, withPaddedOutputs } from './directConv.js';
 import { winogradApplies, winogradRun } from './winograd.js';
 import { disposeInfo, f32, heapAddress, stockKernel } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
@@ -80,7 +80,7 @@ function directPhase(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filt
   const wino = winogradApplies(pg) ? winogradRun(backend, pg, dy, plan, filter, key, phaseTaps(g, a, b, ay, ax), g.inChannels, g.outChannels, true) : undefined;
   if (wino || !(directApplies(pg) || few)) return wino;
   const packed = packedFilter(backend, filter, key, phaseTaps(g, a, b, ay, ax), g.inChannels, g.outChannels, true);
-  return directConvPadded(backend, pg, dy, packed, plan);
+  return withPaddedOutputs(backend, pg, (g8) => directConv(backend, g8, dy, packed, plan));
 }
 
 /** The phase's convolution with the wasm backend's XNNPACK Conv2D and the flipped, in/out-swapped sub-filter. */

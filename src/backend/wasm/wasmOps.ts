@@ -55,9 +55,10 @@ export const SPLAT32 = [0xfd, 0x09, 0x00, 0x00];
 export const SPLAT64 = [0xfd, 0x0a, 0x00, 0x00];
 export const SPLAT32_AT = (off: number) => [0xfd, 0x09, 0x00, ...leb(off)];
 export const SPLAT64_AT = (off: number) => [0xfd, 0x0a, 0x00, ...leb(off)];
-/** f32x4.mul, f32x4.add. */
+/** f32x4.mul, f32x4.add, f32x4.sub. */
 export const MUL4 = [0xfd, 0xe6, 0x01];
 export const ADD4 = [0xfd, 0xe4, 0x01];
+export const SUB4 = [0xfd, 0xe5, 0x01];
 /** loop (no result), end, br_if 0. */
 export const LOOP = [0x03, 0x40];
 export const END = 0x0b;

@@ -22,11 +22,10 @@
 import type { ConvGeometry } from './convGeometry.js';
 import { fillPadded } from './depthwiseFilterSimd.js';
 import { derived } from './derivedTensors.js';
-import { directConvRows, directConvTuning, type DirectJob, type DirectPlan } from './directConv.js';
+import { directConvRows, directConvTuning, withPaddedOutputs, type DirectJob, type DirectPlan } from './directConv.js';
 import { runJobs, splitRange } from './simdPool.js';
 import { winogradKernels, type WinogradKernels } from './simdWinograd.js';
 import { WINOGRAD } from './winogradMatrices.js';
-import { copyKernel } from './wasmCopy.js';
 import { disposeInfo, f32, heapAddress, xnnThreads } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -53,18 +52,10 @@ export function winogradRun(backend: WasmBackend, g: ConvGeometry, x: TensorInfo
   taps: number[], cin: number, cout: number, transposed: boolean): TensorInfo | undefined {
   const m = winogradTile(g);
   const k = winogradKernels(backend, m);
-  const K = g.outChannels;
-  const K8 = Math.ceil(K / 8) * 8;
-  const copy = K8 === K ? undefined : copyKernel(backend);
-  if (!k || (K8 !== K && !copy)) return undefined;
-  const U = winogradFilter(backend, filter, key, taps, cin, cout, transposed, m);
-  const y = winogradConv(backend, K8 === K ? g : { ...g, outChannels: K8 }, x, U, plan, k, m);
-  if (!copy) return y;
-  // outputs padded to a multiple of 8 (a first layer's 3 input channels, seen from its input gradient): keep the first K
-  const out = backend.makeOutput([g.batch, g.outHeight, g.outWidth, K], 'float32');
-  copy(heapAddress(backend, y), heapAddress(backend, out), 1, 0, 0, g.batch * g.outHeight * g.outWidth, 4 * K8, 4 * K, K);
-  disposeInfo(backend, y);
-  return out;
+  if (!k) return undefined;
+  // outputs padded to a multiple of 8 by zero filters, then cropped
+  return withPaddedOutputs(backend, g, (g8) =>
+    winogradConv(backend, g8, x, winogradFilter(backend, filter, key, taps, cin, cout, transposed, m), plan, k, m));
 }
 
 /** Whether Winograd applies: 3×3, stride 1, dilation 1, `cin % 4 == 0` (and ≥ the direct kernel's minimum), `cout ≥ minOutChannels` (padded to a multiple of 8, then cropped). */
