@@ -2,8 +2,9 @@
  * Worker threads that run phasewise's own SIMD kernels on the wasm backend's shared memory, so the
  * loops that XNNPACK does not cover use every thread too (tfjs' threaded build, threadedWasm.ts).
  *
- * A task (simdTasks.ts) is a function of `(backend, job)` with `job` plain data: byte addresses, a
- * geometry, an image range. `run(task, jobs, local)` posts contiguous groups of jobs to the workers,
+ * A task (simdTasks.ts) is a function of `(backend, job)` with `job` plain data (JSON): byte addresses, a
+ * geometry, an image range. `run(task, jobs, local)` posts contiguous groups of jobs to the workers
+ * through shared-memory mailboxes (poolMailbox.ts: a futex wake, not `postMessage`),
  * runs the first group with `local` on the calling thread meanwhile, then blocks (Atomics.wait,
  * allowed on Node's main thread) until every worker is done. Jobs must write disjoint memory, and nothing may allocate
  * on the wasm heap while they run. Workers start on the first {@link simdPool} call, in the
@@ -20,6 +21,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { heapMemory, isShared } from './heapModule.js';
+import { createMailbox, mailboxTuning, postText, spinWait } from './poolMailbox.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { scriptArgv } from './threadedWasm.js';
 import { xnnThreads, type WasmBackend } from './wasmHeap.js';
@@ -51,33 +53,36 @@ const WORKER = new URL('./simdWorker.js', import.meta.url);
 function start(memory: object, workers: number): State {
   const flags = new Int32Array(new SharedArrayBuffer(4 * workers));
   const ready = new Int32Array(new SharedArrayBuffer(4 * workers));
-  const list = Array.from({ length: workers }, (_, slot) => {
-    const w = new Worker(WORKER, { workerData: { memory, flags, ready, slot, fma: relaxedSimd() }, execArgv: scriptArgv(process.execArgv) });
+  const mailbox = createMailbox(workers);
+  for (let slot = 0; slot < workers; slot++) {
+    const w = new Worker(WORKER, { workerData: { memory, flags, ready, slot, mailbox, fma: relaxedSimd() }, execArgv: scriptArgv(process.execArgv) });
     w.on('error', (e) => console.error('phasewise SIMD worker failed to start; its loops stay on the calling thread:', e));
     w.unref();
-    return w;
-  });
+  }
   const pool: SimdPool = {
     size: workers,
     run(task, jobs, local) {
       // contiguous groups of jobs: the first here, one per worker
       const groups = splitRange(jobs.length, workers + 1).map(([a, b]) => jobs.slice(a, b));
-      const posted = groups.slice(1);
-      posted.forEach((group, i) => {
-        Atomics.store(flags, i, 0);
-        list[i].postMessage({ task, jobs: group });
+      // (a group whose text does not fit its mailbox runs here too)
+      const here = [...(groups[0] ?? [])];
+      const slots: number[] = [];
+      groups.slice(1).forEach((group, slot) => {
+        Atomics.store(flags, slot, 0);
+        if (postText(mailbox, slot, JSON.stringify({ task, jobs: group }))) slots.push(slot);
+        else here.push(...group);
       });
       let mine: unknown;
       try {
-        for (const job of groups[0] ?? []) local(job);
+        for (const job of here) local(job);
       } catch (e) {
         mine = e;
       }
       const failed: string[] = [];
-      posted.forEach((_, i) => {
-        if (Atomics.wait(flags, i, 0, simdPoolTuning.taskTimeoutMs) === 'timed-out') failed.push(`${i} (no answer in ${simdPoolTuning.taskTimeoutMs} ms)`);
+      for (const i of slots) {
+        if (!spinWait(flags, i, 0, mailboxTuning.answerSpinMs, simdPoolTuning.taskTimeoutMs)) failed.push(`${i} (no answer in ${simdPoolTuning.taskTimeoutMs} ms)`);
         else if (Atomics.load(flags, i) !== 1) failed.push(String(i));
-      });
+      }
       if (mine) throw mine;
       if (failed.length) throw new Error(`phasewise SIMD worker task '${task}' failed on worker(s) ${failed.join(', ')} (the error is on stderr)`);
     },

@@ -1,7 +1,7 @@
 /**
  * A {@link simdPool} worker: runs named tasks (simdTasks.ts) on the wasm backend's shared memory and
  * reports each one through its slot of a shared Int32Array (1 done, 2 failed), which the posting
- * thread waits on. It holds no tensors; its stand-in backend is the memory alone.
+ * thread waits on. Tasks arrive as JSON in its shared-memory mailbox (poolMailbox.ts). It holds no tensors; its stand-in backend is the memory alone.
  *
  * @example
  * ```ts
@@ -9,22 +9,26 @@
  * ```
  */
 import { writeSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
+import { waitText, type Mailbox } from './poolMailbox.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { directConvKernel } from './simdDirectConv.js';
 import { outerFilterKernel } from './simdOuterFilter.js';
 import { SIMD_TASKS } from './simdTasks.js';
 import type { WasmBackend } from './wasmHeap.js';
 
-const { memory, flags, ready, slot, fma } = workerData as { memory: object; flags: Int32Array; ready: Int32Array; slot: number; fma: boolean };
+const { memory, flags, ready, slot, mailbox, fma } = workerData as { memory: object; flags: Int32Array; ready: Int32Array; slot: number; mailbox: Mailbox; fma: boolean };
 const backend = { wasm: { wasmMemory: memory } } as unknown as WasmBackend;
 
-parentPort?.on('message', ({ task, jobs }: { task: string; jobs: never[] }) => {
+function runTask(text: string): void {
   let status = 1;
+  let task = '?';
   try {
+    const message = JSON.parse(text) as { task: string; jobs: never[] };
+    task = message.task;
     const run = SIMD_TASKS[task];
     if (!run) throw new Error(`unknown SIMD task '${task}'`);
-    for (const job of jobs) run(backend, job);
+    for (const job of message.jobs) run(backend, job);
   } catch (e) {
     status = 2;
     // written synchronously: the posting thread may rethrow and exit before a console message arrives
@@ -32,11 +36,19 @@ parentPort?.on('message', ({ task, jobs }: { task: string; jobs: never[] }) => {
   }
   Atomics.store(flags, slot, status);
   Atomics.notify(flags, slot);
-});
+}
 
 // relaxed SIMD switched on (and probed) in this thread too, then the kernels the posting thread's
 // jobs will name (its fused-or-not choice) compiled before this worker says it is ready: a worker that
 // cannot build them never becomes ready, and the pool stays off (every job on the calling thread)
 relaxedSimd();
-if (directConvKernel(backend, fma) && outerFilterKernel(backend, fma)) Atomics.store(ready, slot, 1);
-else writeSync(2, `phasewise SIMD worker: cannot compile its SIMD kernels (fused multiply-add: ${fma}); the pool stays off\n`);
+if (directConvKernel(backend, fma) && outerFilterKernel(backend, fma)) {
+  Atomics.store(ready, slot, 1);
+  // the worker's whole life: wait in its mailbox (a futex), run, report; it never returns to its
+  // event loop (workers are unref'd, so they never keep the process alive)
+  for (let seen = 0; ;) {
+    const m = waitText(mailbox, slot, seen);
+    seen = m.seen;
+    runTask(m.text);
+  }
+} else writeSync(2, `phasewise SIMD worker: cannot compile its SIMD kernels (fused multiply-add: ${fma}); the pool stays off\n`);

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { createMailbox, postText, spinWait, waitText } from '../../../src/backend/wasm/poolMailbox.js';
+
+describe('SIMD pool mailboxes (poolMailbox.ts)', () => {
+  it('delivers each posted text once, in order, per slot (non-ASCII too)', () => {
+    const mb = createMailbox(2, 64);
+    expect(postText(mb, 1, JSON.stringify({ task: 'a', jobs: [{ n0: 0, n1: 32 }] }))).toBe(true);
+    const first = waitText(mb, 1, 0);
+    expect(JSON.parse(first.text)).toEqual({ task: 'a', jobs: [{ n0: 0, n1: 32 }] });
+    expect(first.seen).toBe(1);
+    expect(postText(mb, 1, 'γ→δ')).toBe(true);
+    expect(waitText(mb, 1, first.seen)).toEqual({ text: 'γ→δ', seen: 2 });
+    expect(Atomics.load(mb.seq, 0)).toBe(0); // the other slot saw nothing
+  });
+
+  it('refuses a text longer than the box without posting anything', () => {
+    const mb = createMailbox(1, 8);
+    expect(postText(mb, 0, '123456789')).toBe(false);
+    expect(Atomics.load(mb.seq, 0)).toBe(0);
+    expect(postText(mb, 0, '12345678')).toBe(true);
+    expect(waitText(mb, 0, 0).text).toBe('12345678');
+  });
+
+  it('spinWait returns at once when the value already differs, and false after its timeout', () => {
+    const a = new Int32Array(new SharedArrayBuffer(8));
+    a[0] = 1;
+    expect(spinWait(a, 0, 0, 1, 50)).toBe(true);
+    const t0 = Date.now();
+    expect(spinWait(a, 1, 0, 1, 20)).toBe(false);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(19);
+  });
+});
