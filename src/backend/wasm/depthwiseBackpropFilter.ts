@@ -4,7 +4,9 @@
  * Formula (NHWC input `[n, h, w, c]`, filter `[fh, fw, c, M]`, output channel `c*M + m`):
  * `dW[kh, kw, c, m] = Σ_{n, oh, ow} x[n, oh*sh + kh*dh - padTop, ow*sw + kw*dw - padLeft, c] · dy[n, oh, ow, c*M + m]`.
  *
- * `C·M` a multiple of 4 and `M ∈ {1, 2, 4}` (the common case): the wasm SIMD path of depthwiseInPlace.ts
+ `M = 1`, `C` a multiple of 4, at most 9 taps (the common case): per-geometry generated kernels
+ * (depthwiseFilterGenSweep.ts, any stride, dilation and padding; x and dy read in address order).
+ * Other `C·M` multiples of 4 with `M ∈ {1, 2, 4}`: the wasm SIMD path of depthwiseInPlace.ts
  * (x read in place; with `M = 1`, simdFilterRows.ts's kernels: stride 1 register-accumulating rows,
  * strided all tap rows per call so x streams in address order; with `M = 2`, its register-accumulating
  * rows at any stride, x's lanes duplicated by a shuffle); other `M` with `C·M` a multiple of 4: depthwiseFilterSimd.ts (padded copy). Otherwise every filter entry is a dot product over output positions, so x and dy are laid out channel-major
@@ -42,7 +44,9 @@ const KERNEL = 'DepthwiseConv2dNativeBackpropFilter';
 export const depthwiseFilterChunking = { floats: 1 << 21 };
 
 /**
- * Tuning: `M = 1` on the in-place path uses simdFilterRows.ts's kernels — stride 1 `maddr`
+ * Tuning: `generated` — `M = 1` (≤ 9 taps, `C % 4 = 0`) at any stride goes to the generated kernels
+ * (at stride 1 they took the place of `maddr`: 65–72 % → 75–78 % of matMul with 2 threads, 74 → 94 %
+ * with 1, on 64×28²×32; bench/_tmp A/B, 2026-12-01). `rows`: otherwise `M = 1` on the in-place path uses simdFilterRows.ts's kernels — stride 1 `maddr`
  * (accumulators in registers along a row; 81 % → 96 % of matMul on 64×28²×32), strided `maddk`
  * (madd1's loop body, all tap rows per call; ~40 % → ~50 % on 64×28²×64 stride 2).
  */
@@ -103,10 +107,10 @@ function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
   const M = g.outChannels / g.inChannels;
   const stride1 = g.strideHeight === 1 && g.strideWidth === 1;
   const rows = inPlace && M === 1 && depthwiseFilterTuning.rows ? filterRowKernels(backend) : undefined;
-  if (inPlace && rows && stride1) return depthwiseFilterInPlace(backend, g, x, dy, { module: 'rows', key: g.outChannels % 8 === 0 ? 2 : 1 }, filterShape);
-  const gen = rows && !stride1 && depthwiseFilterTuning.generated && genSweepApplies(g);
+  const gen = depthwiseFilterTuning.generated && genSweepApplies(g);
   const generated = gen ? depthwiseFilterGenerated(backend, g, x, dy, filterShape) : undefined;
   if (generated) return generated;
+  if (inPlace && rows && stride1) return depthwiseFilterInPlace(backend, g, x, dy, { module: 'rows', key: g.outChannels % 8 === 0 ? 2 : 1 }, filterShape);
   // multiplier 2 (stride 1 or not): accumulators in registers along rows, U = 2 channel groups when C·M allows
   const rowsM2 = inPlace && M === 2 && depthwiseFilterTuning.rows ? filterRowKernels(backend) : undefined;
   if (rowsM2) return depthwiseFilterInPlace(backend, g, x, dy, { module: 'rowsM2', key: g.outChannels % 8 === 0 ? 2 : 1 }, filterShape);

@@ -2,7 +2,11 @@
  * Per-geometry generated wasm SIMD kernel for the interior of the depthwise filter gradient (`M = 1`):
  * every stride, tap offset and position count of one call's geometry is baked into the code, so each
  * tap's `v128.load` takes its offset as the constant `offset` immediate of the instruction (no address
- * arithmetic per tap), all `T ≤ 9` taps of the filter are accumulated in registers per channel group,
+ * arithmetic per tap). Two bodies: by default (`genTuning.stream = P > 0`) the channels-innermost one
+ * of depthwiseFilterStream.ts (x and dy in address order, accumulators in memory, `P` positions per
+ * block; 37–42 % → 48–51 % of matMul on 64×28²×64 stride 2, 1 and 2 threads, bench/_tmp A/B
+ * 2026-12-01); with `stream = 0` this file's register-accumulating one, described below, where
+ * all `T ≤ 9` taps of the filter are accumulated in registers per channel group,
  * and (`genTuning.touch`) each row first reads one word per cache line of the next row's new x lines and dy
  * (independent loads, so the lines stream in in parallel; x / dy are otherwise read 16 bytes per 256-byte stride).
  *
@@ -13,6 +17,8 @@
  * of a group are loaded / stored once per row. Modules are cached per geometry (a small Map per memory).
  * Measured (64×28²×64, 3×3, stride 2): the interior alone ~0.75 vs ~0.81 ms for `maddk`; whole kernel
  * within noise of the `maddk` path (bench/depthwiseAB.mjs).
+ *
+ * Both bodies compute the same formula; `spec.fma` makes the channels-innermost one use fused multiply-adds.
  *
  * @example
  * ```ts
@@ -26,6 +32,7 @@
  */
 import { leb, sleb, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, kernelModule } from './wasmOps.js';
 import { heapMemory, instantiateOnHeap } from './heapModule.js';
+import { streamBody } from './depthwiseFilterStream.js';
 import type { WasmBackend } from './wasmHeap.js';
 
 /** The geometry a kernel is generated for (all in bytes but `n`). */
@@ -42,13 +49,19 @@ export interface GenSpec {
   /** Per tap: byte offset in x (from the call's x) and of its accumulator (from the call's acc). */
   xoff: number[];
   aoff: number[];
+  /** Fused multiply-add (relaxed SIMD) instead of mul + add (the channels-innermost body). */
+  fma?: boolean;
 }
 
 /** A generated kernel: `acc_t += Σ x·dy` over `rows` rows of `spec.n` positions (see the module comment). */
 export type GenKernel = (x: number, d: number, acc: number, rows: number) => void;
 
-/** Tuning: unroll a row's positions when `n·T` is at most this (0: never — unrolled was slower, 1.37 vs 0.75 ms on 64×28²×64 s2); modules cached per memory. */
-export const genTuning = { unroll: 0, cacheSize: 64, touch: true };
+/**
+ * Tuning: `stream` positions per block of the channels-innermost body (0: the register-accumulating body;
+ * 2 was ahead of 1 and 4 in A/B runs); for the register body, unroll a row's positions when `n·T` is at most
+ * `unroll` (0: never — unrolled was slower, 1.37 vs 0.75 ms on 64×28²×64 s2) and `touch`; modules cached per memory.
+ */
+export const genTuning = { unroll: 0, cacheSize: 64, touch: true, stream: 2 };
 
 
 const CONST = (v: number) => [0x41, ...sleb(v)];
@@ -99,7 +112,8 @@ export function genBody(s: GenSpec): number[] {
 
 /** The module's bytes for `spec`: one exported function `k` of type `(i32 ×4) -> ()`. */
 export function genModule(s: GenSpec): Uint8Array {
-  return kernelModule([{ name: 'k', params: 4, body: genBody(s) }]);
+  const body = genTuning.stream > 0 ? streamBody(s, genTuning.stream, s.fma === true) : genBody(s);
+  return kernelModule([{ name: 'k', params: 4, body }]);
 }
 
 /** Whether a spec can be generated: 1 to 9 taps (registers), `cb` a positive multiple of 16, n ≥ 1. */
@@ -116,7 +130,7 @@ export function generatedFilterKernel(backend: WasmBackend, spec: GenSpec): GenK
   if (!heap || !genApplies(spec)) return undefined;
   let cache = caches.get(heap.memory);
   if (!cache) caches.set(heap.memory, (cache = new Map()));
-  const key = JSON.stringify([spec.cb, spec.n, spec.xstep, spec.xs, spec.ds, spec.xoff, spec.aoff, genTuning.unroll, genTuning.touch]);
+  const key = JSON.stringify([spec.cb, spec.n, spec.xstep, spec.xs, spec.ds, spec.xoff, spec.aoff, spec.fma === true, genTuning]);
   let k = cache.get(key);
   if (k === undefined) {
     k = (instantiateOnHeap(heap, genModule(spec))?.k as GenKernel | undefined) ?? null;

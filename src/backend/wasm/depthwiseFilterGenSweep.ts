@@ -20,6 +20,7 @@ import { generatedFilterKernel, genTuning } from './depthwiseFilterGen.js';
 import { heapMemory } from './heapModule.js';
 import type { GenKernel } from './depthwiseFilterGen.js';
 import { validRange } from './depthwiseInPlace.js';
+import { relaxedSimd } from './relaxedSimd.js';
 import { POOL_PARTS, runJobs, splitRange, sumParts } from './simdPool.js';
 import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
@@ -52,7 +53,7 @@ interface Call {
 }
 
 /** The calls per image (kernels compiled or taken from the cache), or undefined if a kernel is unavailable. */
-function makePlan(backend: WasmBackend, g: ConvGeometry): Call[] | undefined {
+function makePlan(backend: WasmBackend, g: ConvGeometry, fma: boolean): Call[] | undefined {
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW } = g;
   const { strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW, padTop, padLeft } = g;
   const cb = 4 * C;
@@ -65,6 +66,7 @@ function makePlan(backend: WasmBackend, g: ConvGeometry): Call[] | undefined {
         cb, n: q.hi - q.lo, xstep: SW * cb, xs: SH * W * cb, ds: OW * cb,
         xoff: taps.map(([kh, kw]) => ((kh - kh0) * DH * W + (kw - kw0) * DW) * cb),
         aoff: taps.map(([kh, kw]) => (kh * FW + kw) * cb),
+        fma,
       });
       if (!k) return undefined;
       calls.push({ k, x: ((r.lo * SH + kh0 * DH - padTop) * W + q.lo * SW + kw0 * DW - padLeft) * cb, d: (r.lo * OW + q.lo) * cb, rows: r.hi - r.lo });
@@ -76,23 +78,23 @@ function makePlan(backend: WasmBackend, g: ConvGeometry): Call[] | undefined {
 const plans = new WeakMap<object, { key: string; calls: Call[] | undefined }>();
 
 /** {@link makePlan}, remembered for the last geometry per memory (a call runs up to POOL_PARTS jobs of one geometry). */
-function plan(backend: WasmBackend, g: ConvGeometry): Call[] | undefined {
+function plan(backend: WasmBackend, g: ConvGeometry, fma: boolean): Call[] | undefined {
   const memory = heapMemory(backend)?.memory;
-  const key = JSON.stringify([g, genTuning]); // the kernels depend on the tuning too
+  const key = JSON.stringify([g, fma, genTuning]); // the kernels depend on the tuning too
   const last = memory ? plans.get(memory) : undefined;
   if (last && last.key === key) return last.calls;
-  const calls = makePlan(backend, g);
+  const calls = makePlan(backend, g, fma);
   if (memory) plans.set(memory, { key, calls });
   return calls;
 }
 
 /** Images `[n0, n1)` into the accumulators at `acc` (plain data: a worker can run it; byte addresses). */
-export interface GenJob { g: ConvGeometry; x: number; d: number; acc: number; n0: number; n1: number }
+export interface GenJob { g: ConvGeometry; x: number; d: number; acc: number; n0: number; n1: number; fma: boolean }
 
 /** Accumulate images `[job.n0, job.n1)` of the filter gradient at `job.acc` with this memory's generated kernels. */
 export function depthwiseGenImages(backend: WasmBackend, job: GenJob): void {
   const { g } = job;
-  const calls = plan(backend, g);
+  const calls = plan(backend, g, job.fma);
   if (!calls) throw new Error('phasewise depthwise filter: no generated kernels on this memory');
   const xImage = 4 * g.inHeight * g.inWidth * g.inChannels;
   const dImage = 4 * g.outHeight * g.outWidth * g.outChannels;
@@ -107,13 +109,14 @@ export function depthwiseGenImages(backend: WasmBackend, job: GenJob): void {
  * accumulators (summed in order), run on the SIMD pool's threads when it is ready.
  */
 export function depthwiseFilterGenerated(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo, filterShape: number[]): TensorInfo | undefined {
-  if (!plan(backend, g)) return undefined;
+  const fma = relaxedSimd();
+  if (!plan(backend, g, fma)) return undefined;
   const ptr = (t: TensorInfo) => heapAddress(backend, t);
   const ranges = splitRange(g.batch, POOL_PARTS);
   const size = filterShape.reduce((a, b) => a * b, 1);
   const buf = backend.makeOutput([ranges.length * size], 'float32');
   f32(backend, buf).fill(0);
-  const jobs: GenJob[] = ranges.map(([n0, n1], i) => ({ g, x: ptr(x), d: ptr(dy), acc: ptr(buf) + 4 * i * size, n0, n1 }));
+  const jobs: GenJob[] = ranges.map(([n0, n1], i) => ({ g, x: ptr(x), d: ptr(dy), acc: ptr(buf) + 4 * i * size, n0, n1, fma }));
   runJobs(backend, 'depthwiseGenerated', jobs, (job) => depthwiseGenImages(backend, job), convMadds(g));
   const out = backend.makeOutput(filterShape, 'float32');
   sumParts(f32(backend, buf), ranges.length, size, size, f32(backend, out));

@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { tf } from '../../../src/backend/tf.js';
 import { initBackend } from '../../../src/backend/initBackend.js';
 import { depthwiseFilterTuning } from '../../../src/backend/wasm/depthwiseBackpropFilter.js';
 import { genTuning } from '../../../src/backend/wasm/depthwiseFilterGen.js';
+import { relaxedSimdTuning } from '../../../src/backend/wasm/relaxedSimd.js';
 import { tapRanges } from '../../../src/backend/wasm/depthwiseFilterGenSweep.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
 import { type DwCase as Case, type Pad, dwOutShape as outShape, dwFilterGrad as filterGrad } from './depthwiseCases.js';
 
-/** Strided multiplier-1 cases with at most 9 taps (the generated path's domain), some with dilations. */
+/** Multiplier-1 cases with at most 9 taps (the generated path's domain), mostly strided, some with dilations. */
 function cases(seed: number, count: number): Case[] {
   const r = rng(seed);
   const out: Case[] = [{ x: [2, 28, 28, 64], f: [3, 3, 64, 1], pad: 'same', strides: [2, 2] }, { x: [1, 13, 11, 8], f: [3, 3, 8, 1], pad: 'same', strides: [2, 2] },
@@ -24,7 +26,7 @@ function cases(seed: number, count: number): Case[] {
     const c: Case = { x: [randInt(r, 1, 3), randInt(r, 1, 13), randInt(r, 1, 13), ch], f: [fh, fw, ch, 1], pad: d ? 'valid' : pad, strides: d ? [1, 1] : s, dilations: d };
     if (d) c.strides = [1, 1];
     const o = outShape(c);
-    if (o[1] >= 1 && o[2] >= 1 && (c.strides![0] > 1 || c.strides![1] > 1)) out.push(c);
+    if (o[1] >= 1 && o[2] >= 1 && (c.strides![0] > 1 || c.strides![1] > 1 || out.length % 4 === 0)) out.push(c);
   }
   return out;
 }
@@ -34,6 +36,8 @@ describe('wasm depthwise filter gradient, per-geometry generated kernels (depthw
     depthwiseFilterTuning.generated = true;
     genTuning.touch = true;
     genTuning.unroll = 0;
+    genTuning.stream = 2;
+    relaxedSimdTuning.enabled = true;
   });
 
   it('splits output indices into ranges of constant valid taps', () => {
@@ -42,17 +46,39 @@ describe('wasm depthwise filter gradient, per-geometry generated kernels (depthw
     expect(tapRanges(3, 1, 1, 1, 3, 3)).toEqual([{ lo: 0, hi: 1, ks: [1, 2] }, { lo: 1, hi: 2, ks: [0, 1, 2] }, { lo: 2, hi: 3, ks: [0, 1] }]);
   });
 
-  it('matches the cpu backend on 40 strided shapes (generated on / off, touch off, unrolled)', async () => {
-    const modes: [boolean, boolean, number][] = [[true, true, 0], [false, true, 0], [true, false, 0], [true, true, 1e9]];
-    for (const [generated, touch, unroll] of modes) {
+  it('matches the cpu backend on 40 shapes (channels-innermost body with 1-3 positions per block, fused or not; register body; generated off)', async () => {
+    // [generated, stream (positions per block; 0: the register-accumulating body), touch, unroll, fma]
+    const modes: [boolean, number, boolean, number, boolean][] = [[true, 2, true, 0, true], [true, 1, true, 0, true], [true, 3, true, 0, true],
+      [true, 2, true, 0, false], [false, 2, true, 0, true], [true, 0, true, 0, true], [true, 0, false, 0, true], [true, 0, true, 1e9, true]];
+    for (const [k, [generated, stream, touch, unroll, fma]] of modes.entries()) {
       depthwiseFilterTuning.generated = generated;
+      genTuning.stream = stream;
       genTuning.touch = touch;
       genTuning.unroll = unroll;
-      for (const [i, c] of cases(51, generated && touch && !unroll ? 40 : 12).entries()) {
+      relaxedSimdTuning.enabled = fma;
+      for (const [i, c] of cases(51, k === 0 ? 40 : 12).entries()) {
         const r = rng(1700 + i);
         const dW = await cpuAndWasm(filterGrad(c, randomValues(r, c.x), randomValues(r, outShape(c))));
-        expectClose(dW.cpu[0], dW.wasm[0], 1e-4, `generated=${generated} touch=${touch} unroll=${unroll} ${JSON.stringify(c)}`);
+        expectClose(dW.cpu[0], dW.wasm[0], 1e-4, `mode ${JSON.stringify(modes[k])} ${JSON.stringify(c)}`);
       }
+    }
+  });
+
+  it('gives the same filter gradient with the channels-innermost and the register-accumulating bodies (mul + add: the same products, other order)', async () => {
+    await initBackend('wasm');
+    relaxedSimdTuning.enabled = false;
+    for (const [i, c] of cases(53, 8).entries()) {
+      const r = rng(1900 + i);
+      const [x, dy] = [randomValues(r, c.x), randomValues(r, outShape(c))];
+      const run = (stream: number) => {
+        genTuning.stream = stream;
+        let v = new Float32Array(0);
+        tf.tidy(() => {
+          v = filterGrad(c, x, dy)().dataSync().slice();
+        });
+        return v;
+      };
+      expectClose(run(0), run(2), 1e-5, JSON.stringify(c));
     }
   });
 
