@@ -13,7 +13,7 @@
  */
 import { tf } from '../tf.js';
 import { biasAddKernel } from './simdBiasAdd.js';
-import { heapAddress, replacedSetup, replacedStockKernel } from './wasmHeap.js';
+import { heapAddress, replacedStockKernel, replacingConfig } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'Add';
@@ -42,10 +42,4 @@ function add(args: KernelArgs): TensorInfo {
 }
 
 /** Kernel config registered by {@link registerWasmTrainingKernels} (replacing the stock one). */
-export const addConfig: tf.KernelConfig = {
-  kernelName: KERNEL,
-  backendName: 'wasm',
-  kernelFunc: add as unknown as tf.KernelFunc,
-  // the stock kernel it defers to binds its wasm function in its setup, run when the backend starts
-  setupFunc: replacedSetup(KERNEL) as unknown as tf.KernelSetupFunc,
-};
+export const addConfig: tf.KernelConfig = replacingConfig(KERNEL, add);

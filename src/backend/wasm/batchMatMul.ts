@@ -31,7 +31,7 @@ import { outerFilterGradient } from './outerFilter.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { outerFilterKernel, type OuterFilter } from './simdOuterFilter.js';
 import { POOL_PARTS, runJobs } from './simdPool.js';
-import { aliasOf, disposeInfo, f32, heapAddress, releaseAlias, replacedSetup, replacedStockKernel, xnnThreads } from './wasmHeap.js';
+import { aliasOf, disposeInfo, f32, heapAddress, releaseAlias, replacedStockKernel, xnnThreads, replacingConfig } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'BatchMatMul';
@@ -225,10 +225,4 @@ function ours(backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: bo
 }
 
 /** Kernel config registered by {@link registerWasmTrainingKernels} (replacing the stock one). */
-export const batchMatMulConfig: tf.KernelConfig = {
-  kernelName: KERNEL,
-  backendName: 'wasm',
-  kernelFunc: batchMatMul as unknown as tf.KernelFunc,
-  // the stock kernel it defers to binds its wasm function in its setup, run when the backend starts
-  setupFunc: replacedSetup(KERNEL) as unknown as tf.KernelSetupFunc,
-};
+export const batchMatMulConfig: tf.KernelConfig = replacingConfig(KERNEL, batchMatMul);

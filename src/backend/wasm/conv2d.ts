@@ -17,7 +17,7 @@ import { tf } from '../tf.js';
 import { convGeometry } from './convGeometry.js';
 import { directApplies, directConv, directConvPlan, packedFilter } from './directConv.js';
 import { winogradApplies, winogradRun } from './winograd.js';
-import { replacedSetup, stockKernel } from './wasmHeap.js';
+import { stockKernel, replacingConfig } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'Conv2D';
@@ -47,10 +47,4 @@ export function conv2dForward(args: KernelArgs): TensorInfo {
 }
 
 /** Kernel config registered by {@link registerWasmTrainingKernels} (replacing the stock one). */
-export const conv2dConfig: tf.KernelConfig = {
-  kernelName: KERNEL,
-  backendName: 'wasm',
-  kernelFunc: conv2dForward as unknown as tf.KernelFunc,
-  // the stock kernel it defers to binds its wasm function in its setup, run when the backend starts
-  setupFunc: replacedSetup(KERNEL) as unknown as tf.KernelSetupFunc,
-};
+export const conv2dConfig: tf.KernelConfig = replacingConfig(KERNEL, conv2dForward);

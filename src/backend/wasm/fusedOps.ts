@@ -17,7 +17,7 @@
 import { tf } from '../tf.js';
 import { matMulOurs } from './batchMatMul.js';
 import { conv2dOurs } from './conv2d.js';
-import { disposeInfo, replacedSetup, stockKernel } from './wasmHeap.js';
+import { disposeInfo, stockKernel, replacingConfig } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 interface FusedInputs { bias?: TensorInfo; preluActivationWeights?: TensorInfo }
@@ -68,15 +68,5 @@ function fusedMatMul(args: KernelArgs): TensorInfo {
 }
 
 /** Kernel configs registered by {@link registerWasmTrainingKernels} (replacing the stock ones). */
-export const fusedConv2dConfig: tf.KernelConfig = {
-  kernelName: 'FusedConv2D',
-  backendName: 'wasm',
-  kernelFunc: fusedConv2d as unknown as tf.KernelFunc,
-  setupFunc: replacedSetup('FusedConv2D') as unknown as tf.KernelSetupFunc,
-};
-export const fusedMatMulConfig: tf.KernelConfig = {
-  kernelName: '_FusedMatMul',
-  backendName: 'wasm',
-  kernelFunc: fusedMatMul as unknown as tf.KernelFunc,
-  setupFunc: replacedSetup('_FusedMatMul') as unknown as tf.KernelSetupFunc,
-};
+export const fusedConv2dConfig: tf.KernelConfig = replacingConfig('FusedConv2D', fusedConv2d);
+export const fusedMatMulConfig: tf.KernelConfig = replacingConfig('_FusedMatMul', fusedMatMul);

@@ -10,7 +10,7 @@
  */
 import { tf } from '../tf.js';
 import { squaredDifferenceKernel } from './simdSquaredDifference.js';
-import { heapAddress, replacedSetup, replacedStockKernel } from './wasmHeap.js';
+import { heapAddress, replacedStockKernel, replacingConfig } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'SquaredDifference';
@@ -28,10 +28,4 @@ function squaredDifference(args: KernelArgs): TensorInfo {
 }
 
 /** Kernel config registered by {@link registerWasmTrainingKernels} (replacing the stock one). */
-export const squaredDifferenceConfig: tf.KernelConfig = {
-  kernelName: KERNEL,
-  backendName: 'wasm',
-  kernelFunc: squaredDifference as unknown as tf.KernelFunc,
-  // the stock kernel it defers to binds its wasm function in its setup, run when the backend starts
-  setupFunc: replacedSetup(KERNEL) as unknown as tf.KernelSetupFunc,
-};
+export const squaredDifferenceConfig: tf.KernelConfig = replacingConfig(KERNEL, squaredDifference);

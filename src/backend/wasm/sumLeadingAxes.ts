@@ -17,7 +17,7 @@
  */
 import { tf } from '../tf.js';
 import { transposeKernels } from './simdTranspose.js';
-import { f32, heapAddress, replacedSetup, replacedStockKernel, wasmBackendOf } from './wasmHeap.js';
+import { f32, heapAddress, replacedStockKernel, wasmBackendOf, replacingConfig } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo } from './wasmHeap.js';
 
 const KERNEL = 'Sum';
@@ -82,9 +82,4 @@ function sum(args: KernelArgs): TensorInfo {
 }
 
 /** Kernel config registered by {@link registerWasmTrainingKernels} (keeps the stock one for other cases). */
-export const sumLeadingAxesConfig: tf.KernelConfig = {
-  kernelName: KERNEL,
-  backendName: 'wasm',
-  kernelFunc: sum as unknown as tf.KernelFunc,
-  setupFunc: replacedSetup(KERNEL) as unknown as tf.KernelSetupFunc,
-};
+export const sumLeadingAxesConfig: tf.KernelConfig = replacingConfig(KERNEL, sum);

@@ -15,7 +15,7 @@
  */
 import { tf } from '../tf.js';
 import { transposeKernels } from './simdTranspose.js';
-import { heapAddress, replacedSetup, replacedStockKernel } from './wasmHeap.js';
+import { heapAddress, replacedStockKernel, replacingConfig } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'Transpose';
@@ -47,10 +47,4 @@ function transpose(args: KernelArgs): TensorInfo {
 }
 
 /** Kernel config registered by {@link registerWasmTrainingKernels} (replacing the stock one). */
-export const transposeConfig: tf.KernelConfig = {
-  kernelName: KERNEL,
-  backendName: 'wasm',
-  kernelFunc: transpose as unknown as tf.KernelFunc,
-  // the stock kernel it defers to binds its wasm function in its setup, run when the backend starts
-  setupFunc: replacedSetup(KERNEL) as unknown as tf.KernelSetupFunc,
-};
+export const transposeConfig: tf.KernelConfig = replacingConfig(KERNEL, transpose);

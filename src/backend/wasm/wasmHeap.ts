@@ -137,3 +137,17 @@ export function replacedStockKernel(name: string): KernelFunc {
 export function replacedSetup(name: string): (backend: object) => void {
   return (backend) => (replaced.get(name)?.setupFunc as ((b: object) => void) | undefined)?.(backend);
 }
+
+/**
+ * The config of phasewise's kernel `fn` replacing the stock wasm kernel `name`, which it defers to
+ * where it does not apply: the stock kernel binds its wasm function in its setup, run when the
+ * backend starts, so the config runs that setup ({@link replacedSetup}).
+ *
+ * @example
+ * ```ts
+ * export const addConfig = replacingConfig('Add', add);   // registered by registerWasmTrainingKernels
+ * ```
+ */
+export function replacingConfig(name: string, fn: (args: never) => unknown): tf.KernelConfig {
+  return { kernelName: name, backendName: 'wasm', kernelFunc: fn as unknown as tf.KernelFunc, setupFunc: replacedSetup(name) as unknown as tf.KernelSetupFunc };
+}
