@@ -29,6 +29,14 @@ export function directCalls(backend: WasmBackend, job: CallsJob, conv = directCo
   for (const c of job.calls) (conv as (...a: number[]) => void)(...c);
 }
 
+/** `[k0, rows]` bands of `[0, k)` whose rows (`rowBytes` each, of A and B together) fit directConvTuning.bandBytes; at least 16 rows. */
+function kBands(k: number, rowBytes: number): [number, number][] {
+  const kb = Math.max(16, Math.floor(directConvTuning.bandBytes / rowBytes));
+  const bands: [number, number][] = [];
+  for (let k0 = 0; k0 < k; k0 += kb) bands.push([k0, Math.min(kb, k - k0)]);
+  return bands;
+}
+
 /**
  * The jobs of `C = Aᵀ B` (byte addresses `a` of A `[k, m]`, `b` of B `[k, n]`, `c` of C `[m, n]`),
  * about `threads` of them.
@@ -36,17 +44,13 @@ export function directCalls(backend: WasmBackend, job: CallsJob, conv = directCo
 export function matMulJobs(fma: boolean, a: number, b: number, c: number, m: number, k: number, n: number, threads: number): CallsJob[] {
   const blocks = n / 8;
   // Aᵀ B: bands of k rows (A and B rows of the band fit the cache), each adding to C
-  const kb = Math.max(16, Math.floor(directConvTuning.bandBytes / (4 * (m + n))));
+  const bands = kBands(k, 4 * (m + n));
   const split = blocks >= threads
     ? splitRange(blocks, threads).map(([b0, b1]) => [0, m / 4, b0, b1])
     : splitRange(m / 4, Math.min(m / 4, threads)).map(([q0, q1]) => [q0, q1, 0, blocks]);
   return split.map(([q0, q1, b0, b1]) => {
-    const calls: number[][] = [];
-    for (let k0 = 0; k0 < k; k0 += kb) {
-      const rowsK = Math.min(kb, k - k0);
-      calls.push([a + 4 * (k0 * m + 4 * q0), b + 4 * k0 * n + 32 * b0, c + 4 * 4 * q0 * n + 32 * b0, 4 * rowsK * m, 1, 1, 0, 0, 0, 4,
-        1, 4 * (q1 - q0), 0, 4 * n, b1 - b0, 32, 4 * m, 4 * n, k0 > 0 ? 1 : 0]);
-    }
+    const calls = bands.map(([k0, rowsK]) => [a + 4 * (k0 * m + 4 * q0), b + 4 * k0 * n + 32 * b0, c + 4 * 4 * q0 * n + 32 * b0, 4 * rowsK * m, 1, 1, 0, 0, 0, 4,
+      1, 4 * (q1 - q0), 0, 4 * n, b1 - b0, 32, 4 * m, 4 * n, k0 > 0 ? 1 : 0]);
     return { fma, calls };
   });
 }
@@ -60,11 +64,10 @@ export function matMulJobs(fma: boolean, a: number, b: number, c: number, m: num
  */
 export function gramJobs(fma: boolean, a: number, c: number, m: number, k: number, threads: number): CallsJob[] {
   const blocks = m / 8;
-  const kb = Math.max(16, Math.floor(directConvTuning.bandBytes / (8 * m)));
+  const bands = kBands(k, 8 * m);
   const jobs = Array.from({ length: Math.min(blocks, threads) }, (_, t) => {
     const calls: number[][] = [];
-    for (let k0 = 0; k0 < k; k0 += kb) {
-      const rowsK = Math.min(kb, k - k0);
+    for (const [k0, rowsK] of bands) {
       for (let j = t; j < blocks; j += threads) {
         calls.push([a + 4 * k0 * m, a + 4 * k0 * m + 32 * j, c + 32 * j, 4 * rowsK * m, 1, 1, 0, 0, 0, 4,
           1, 8 * (j + 1), 0, 4 * m, 1, 32, 4 * m, 4 * m, k0 > 0 ? 1 : 0]);
