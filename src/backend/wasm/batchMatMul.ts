@@ -31,7 +31,7 @@ import { outerFilterGradient } from './outerFilter.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { outerFilterKernel, type OuterFilter } from './simdOuterFilter.js';
 import { POOL_PARTS, runJobs } from './simdPool.js';
-import { aliasOf, disposeInfo, f32, heapAddress, releaseAlias, replacedStockKernel, xnnThreads, replacingConfig } from './wasmHeap.js';
+import { disposeInfo, f32, heapAddress, replacedStockKernel, replacingConfig, withAlias, xnnThreads } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'BatchMatMul';
@@ -90,16 +90,6 @@ function perEntry(backend: WasmBackend, batch: number, m: number, n: number, ent
     disposeInfo(backend, c);
   }
   return out;
-}
-
-/** `run(view)` with `view` a read-only alias of `count` floats of `t` from float `start`, shaped `shape`. */
-function withAlias<T>(backend: WasmBackend, t: TensorInfo, start: number, shape: number[], run: (view: TensorInfo) => T): T {
-  const view = aliasOf(backend, t, start, shape);
-  try {
-    return run(view);
-  } finally {
-    releaseAlias(backend, view);
-  }
 }
 
 /** `Aᵀ B` per batch entry with the outer-product kernel. */

@@ -32,7 +32,7 @@ import { outerApplies, outerFilterGradient } from './outerFilter.js';
 import { outerFilterKernel } from './simdOuterFilter.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { phaseGrid } from './phasePlanes.js';
-import { aliasOf, disposeInfo, f32, matMul, releaseAlias, stockKernel } from './wasmHeap.js';
+import { disposeInfo, f32, matMul, stockKernel, withAlias } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'Conv2DBackpropFilter';
@@ -75,12 +75,10 @@ function viaIm2col(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: Ten
     const cols = backend.makeOutput([K, P], 'float32');
     im2colTapsByPositions(f32(backend, x), g, r0, r1, f32(backend, cols));
     // dy's rows [r0, r1) are contiguous: a view of dy's memory, no copy
-    const dyChunk = aliasOf(backend, dy, r0 * g.outWidth * cout, [P, cout]);
     let part: TensorInfo;
     try {
-      part = matMul(backend, batchMatMul, cols, dyChunk);
+      part = withAlias(backend, dy, r0 * g.outWidth * cout, [P, cout], (dyChunk) => matMul(backend, batchMatMul, cols, dyChunk));
     } finally {
-      releaseAlias(backend, dyChunk);
       disposeInfo(backend, cols);
     }
     result = accumulate(backend, result, part);

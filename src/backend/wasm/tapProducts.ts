@@ -18,7 +18,7 @@
 import type { ConvGeometry } from './convGeometry.js';
 import { phaseGrid, tapOffset } from './phasePlanes.js';
 import { fillPhasePlanesOnHeap } from './phasePlanesSimd.js';
-import { aliasOf, disposeInfo, f32, matMul, releaseAlias, stockKernel } from './wasmHeap.js';
+import { disposeInfo, f32, matMul, stockKernel, withAlias } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
 /** Tuning: grid positions per group of images (at least one image). */
@@ -52,13 +52,7 @@ export function tapProductsFilterGradient(backend: WasmBackend, g: ConvGeometry,
     fillDyGrid(f32(backend, dy), g, grid.Hg, grid.Wg, grid.images, n0, f32(backend, dyg));
     for (let kh = 0; kh < FH; kh++) {
       for (let kw = 0; kw < FW; kw++) {
-        const a = aliasOf(backend, planes, tapOffset(g, grid, kh, kw, 0), [C, grid.stride]);
-        let part: TensorInfo;
-        try {
-          part = matMul(backend, batchMatMul, a, dyg);
-        } finally {
-          releaseAlias(backend, a);
-        }
+        const part = withAlias(backend, planes, tapOffset(g, grid, kh, kw, 0), [C, grid.stride], (a) => matMul(backend, batchMatMul, a, dyg));
         const o = f32(backend, out);
         const p = f32(backend, part);
         const base = (kh * FW + kw) * C * CO;

@@ -114,6 +114,24 @@ export function releaseAlias(backend: WasmBackend, alias: TensorInfo): void {
   backend.wasm.tfjs.disposeData(entry.id);
 }
 
+/**
+ * `run(view)` with `view` an {@link aliasOf} `t` from float `start`, shaped `shape`, released afterwards
+ * (also when `run` throws).
+ *
+ * @example
+ * ```ts
+ * const part = withAlias(backend, dy, r0 * OW * cout, [P, cout], (chunk) => matMul(backend, batchMatMul, cols, chunk));
+ * ```
+ */
+export function withAlias<T>(backend: WasmBackend, t: TensorInfo, start: number, shape: number[], run: (view: TensorInfo) => T): T {
+  const view = aliasOf(backend, t, start, shape);
+  try {
+    return run(view);
+  } finally {
+    releaseAlias(backend, view);
+  }
+}
+
 /** Remember the stock config of a kernel phasewise is about to replace (ignored for phasewise's own). */
 export function rememberReplacedKernel(stock: tf.KernelConfig, ours: tf.KernelConfig): void {
   if (stock !== ours && stock.kernelFunc !== ours.kernelFunc) replaced.set(stock.kernelName, stock);
