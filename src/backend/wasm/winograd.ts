@@ -34,9 +34,12 @@ import type { TensorInfo, WasmBackend } from './wasmHeap.js';
  * images; the output tile (0: F(4×4, 3×3) from `m4MinPixels` output pixels per image, F(2×2, 3×3)
  * below, where its 36 transformed filters would be streamed for few tiles — measured on VGG16's
  * layers: F(4×4) 1.3–1.6× faster than F(2×2) from 16×16 up, slower at 8×8); the fewest outputs
- * (below, the input transform costs more than the products save: the direct kernel instead).
+ * (below, the input transform costs more than the products save: the direct kernel instead);
+ * `transformCost`: the pool's work (multiply-add equivalents) per transformed value — a transform
+ * took ~1.5 ns per value (3.5 ms for the 128²×64 layer's 2.4 M input values on one thread, about 48
+ * multiply-adds' time), so VGG-sized transforms are split over the threads too.
  */
-export const winogradTuning = { enabled: true, groupFloats: 1 << 23, tile: 0 as 0 | 2 | 4, m4MinPixels: 256, minOutChannels: 8 };
+export const winogradTuning = { enabled: true, groupFloats: 1 << 23, tile: 0 as 0 | 2 | 4, m4MinPixels: 256, minOutChannels: 8, transformCost: 32 };
 
 /** The output tile size m for geometry `g` (see {@link winogradTuning}). */
 export function winogradTile(g: ConvGeometry): 2 | 4 {
@@ -136,7 +139,8 @@ export function winogradConv(backend: WasmBackend, g: ConvGeometry, x: TensorInf
     for (let n0 = 0; n0 < N; n0 += images) {
       const count = Math.min(images, N - n0);
       fillPadded(f32(backend, x), g, Hp, Wp, count, n0, f32(backend, bufs[0]));
-      f32(backend, bufs[1]).fill(0, XI * count * T * C);
+      // (V is written whole by the input transform; only the floats past it that the last GEMM tile reads are zeroed)
+      f32(backend, bufs[1]).fill(0, XI * count * T * C, XI * count * T * C + 3 * C + 4);
       // V [ξ][tile][cin] (each product reads one slice); M [tile][ξ][cout] (the output transform reads one stream)
       const vXi = 4 * count * T * C;
       const rowsOf = (n: number) => splitRange(th, Math.min(th, threads)).map(([a, b]) => [n, a, b]);
@@ -145,7 +149,7 @@ export function winogradConv(backend: WasmBackend, g: ConvGeometry, x: TensorInf
         kind: 'in', src: xpAt + 4 * (n * Hp + m * a) * Wp * C, dst: vAt + 4 * (n * T + a * tw) * C, bytes: 4 * C,
         tilesY: b - a, tilesX: tw, stride: 4 * Wp * C, xi: vXi, m, tile: 0,
       }));
-      runJobs(backend, 'winograd', ins, (job) => winogradTransform(backend, job, k), XI * count * T * C);
+      runJobs(backend, 'winograd', ins, (job) => winogradTransform(backend, job, k), winogradTuning.transformCost * XI * count * T * C);
       const rows = count * th;
       const band = Math.max(1, Math.min(rows, Math.floor(directConvTuning.bandBytes / (4 * tw * C))));
       // one job per ξ and band of tile rows: each U[ξ] is streamed once per band, the band's V[ξ] stays in cache
@@ -161,7 +165,7 @@ export function winogradConv(backend: WasmBackend, g: ConvGeometry, x: TensorInf
         kind: 'out', src: mAt + 4 * (n * T + a * tw) * XI * K, dst: dst + 4 * (n * m * m * T + m * a * m * tw) * K, bytes: 4 * K,
         tilesY: b - a, tilesX: tw, stride: 4 * m * tw * K, xi: 4 * K, m, tile: 4 * XI * K,
       }));
-      runJobs(backend, 'winograd', outs, (job) => winogradTransform(backend, job, k), XI * count * T * K);
+      runJobs(backend, 'winograd', outs, (job) => winogradTransform(backend, job, k), winogradTuning.transformCost * XI * count * T * K);
       if (!exact) {
         // sizes not a multiple of m: keep the first oh rows and ow columns of the m·th × m·tw tile grid
         const y = f32(backend, bufs[3]);
