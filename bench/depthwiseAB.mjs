@@ -1,6 +1,7 @@
 // A/B of the strided depthwise gradient paths: `node bench/depthwiseAB.mjs [h,c,M,stride] [reps]` (after npm run build).
-// Times, interleaved in one process (best of `reps`, pair order alternating), the default path, the previous path (tuning
-// flag off: depthwiseInputTuning.gather / depthwiseFilterTuning.generated) and the wasm matMul of the
+// Times, interleaved in one process (best of `reps`, order reversed every other round), the default path, the previous path (tuning
+// flag off: depthwiseInputTuning.gather / depthwiseFilterTuning.generated), the generated filter kernels' register-accumulating
+// body (genTuning.stream = 0) and the wasm matMul of the
 // same flops ([9, P]·[P, c·M], as in kernelRows.mjs), on a 64-image batch, 3×3 'same'. Timing is
 // the synchronous wasm call (no readback of the output). Never used by tests.
 import { loadavg } from 'node:os';
@@ -29,7 +30,8 @@ const runs = {
   matMul: () => tf.matMul(a, b),
   'filter (default)': () => { depthwiseFilterTuning.generated = true; return filter(); },
   'filter (previous)': () => { depthwiseFilterTuning.generated = false; return filter(); },
-  ...(process.env.NOTOUCH ? { 'filter (no touch)': () => { depthwiseFilterTuning.generated = true; genTuning.touch = false; const o = filter(); genTuning.touch = true; return o; } } : {}),
+  'filter (register body)': () => { depthwiseFilterTuning.generated = true; genTuning.stream = 0; const o = filter(); genTuning.stream = 2; return o; },
+  ...(process.env.NOTOUCH ? { 'filter (reg., no touch)': () => { depthwiseFilterTuning.generated = true; genTuning.stream = 0; genTuning.touch = false; const o = filter(); genTuning.touch = true; genTuning.stream = 2; return o; } } : {}),
   'input (default)': () => { depthwiseInputTuning.gather = true; return input(); },
   'input (previous)': () => { depthwiseInputTuning.gather = false; return input(); },
 };
@@ -37,7 +39,7 @@ const best = Object.fromEntries(Object.keys(runs).map((k) => [k, Infinity]));
 const names = Object.keys(runs);
 for (let i = 0; i <= reps; i++) {
   // every other round swaps each default / previous pair, so neither always runs first
-  const order = (i % 2 ? [0, 2, 1, 4, 3, 5] : [0, 1, 2, 3, 4, 5]).filter((j) => j < names.length);
+  const order = i % 2 ? [0, ...names.slice(1).map((_, j) => j + 1).reverse()] : names.map((_, j) => j);
   for (const k of order.map((j) => names[j])) {
     const f = runs[k];
     const t0 = performance.now();

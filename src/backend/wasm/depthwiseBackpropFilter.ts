@@ -46,7 +46,7 @@ export const depthwiseFilterChunking = { floats: 1 << 21 };
 /**
  * Tuning: `generated` — `M = 1` (≤ 9 taps, `C % 4 = 0`) at any stride goes to the generated kernels
  * (at stride 1 they took the place of `maddr`: 65–72 % → 75–78 % of matMul with 2 threads, 74 → 94 %
- * with 1, on 64×28²×32; bench/_tmp A/B, 2026-12-01). `rows`: otherwise `M = 1` on the in-place path uses simdFilterRows.ts's kernels — stride 1 `maddr`
+ * with 1, on 64×28²×32; interleaved A/B against XNNPACK's matMul, 2026-12-01). `rows`: otherwise `M = 1` on the in-place path uses simdFilterRows.ts's kernels — stride 1 `maddr`
  * (accumulators in registers along a row; 81 % → 96 % of matMul on 64×28²×32), strided `maddk`
  * (madd1's loop body, all tap rows per call; ~40 % → ~50 % on 64×28²×64 stride 2).
  */

@@ -4,8 +4,8 @@
  * tap's `v128.load` takes its offset as the constant `offset` immediate of the instruction (no address
  * arithmetic per tap). Two bodies: by default (`genTuning.stream = P > 0`) the channels-innermost one
  * of depthwiseFilterStream.ts (x and dy in address order, accumulators in memory, `P` positions per
- * block; 37–42 % → 48–51 % of matMul on 64×28²×64 stride 2, 1 and 2 threads, bench/_tmp A/B
- * 2026-12-01); with `stream = 0` this file's register-accumulating one, described below, where
+ * block; 37–42 % → 48–51 % of XNNPACK's matMul on 64×28²×64 stride 2, 1 and 2 threads, interleaved
+ * A/B 2026-12-01; `node bench/depthwiseAB.mjs` times both bodies); with `stream = 0` this file's register-accumulating one, described below, where
  * all `T ≤ 9` taps of the filter are accumulated in registers per channel group,
  * and (`genTuning.touch`) each row first reads one word per cache line of the next row's new x lines and dy
  * (independent loads, so the lines stream in in parallel; x / dy are otherwise read 16 bytes per 256-byte stride).
