@@ -19,7 +19,7 @@
 import { convMadds, type ConvGeometry } from './convGeometry.js';
 import { foldImages, outerLayout, type FoldJob } from './outerLayout.js';
 import { outerFilterKernel, type OuterFilter } from './simdOuterFilter.js';
-import { POOL_PARTS, runJobs, splitRange, sumParts } from './simdPool.js';
+import { POOL_PARTS, runJobs, simdPoolTuning, splitRange, sumParts } from './simdPool.js';
 import { disposeInfo, f32, heapAddress, xnnThreads } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -27,12 +27,10 @@ import type { TensorInfo, WasmBackend } from './wasmHeap.js';
  * Tuning: floats of the padded copy of one group of images; bytes of x and dy per band; the largest
  * accumulator (floats) for which threads split the images (POOL_PARTS ranges, each into its own
  * accumulator, summed in order) rather than the output channels — small filters, where every
- * thread streaming all of dy would cost more than the sums. `foldCost`: the pool's work (multiply-add
- * equivalents) per float of the padded or folded copy of x — a strided copy took ~1.25 ns per float
- * (0.27 ms for conv1 1→32 at batch 64, about 40 multiply-adds' time), so a first layer's copy is
- * split over the threads too (conv1 filter gradient with 2 threads: 0.85–1.11 → 0.75–1.06 ms, A/B).
+ * thread streaming all of dy would cost more than the sums. (The copy of x counts
+ * simdPoolTuning.copyCost per float toward the pool's work.)
  */
-export const outerChunking = { paddedFloats: 1 << 22, bandBytes: 1 << 17, imageSplitAcc: 1 << 13, foldCost: 32 };
+export const outerChunking = { paddedFloats: 1 << 22, bandBytes: 1 << 17, imageSplitAcc: 1 << 13 };
 
 /** Whether the path applies: `cout % 8 == 0` and some output (any `cin`: outerLayout.ts). */
 export function outerApplies(g: ConvGeometry): boolean {
@@ -103,7 +101,7 @@ export function outerFilterGradient(backend: WasmBackend, g: ConvGeometry, x: Te
       // x laid out for the kernel, by image ranges on the pool's threads
       const folds: FoldJob[] = splitRange(count, Math.min(POOL_PARTS, count)).map(([n1, n2]) => ({
         L, g, x: xAt, out: xpAt, n0, n1, n2 }));
-      if (!inPlace) runJobs(backend, 'outerFold', folds, (job) => foldImages(backend, job), outerChunking.foldCost * count * perImage);
+      if (!inPlace) runJobs(backend, 'outerFold', folds, (job) => foldImages(backend, job), simdPoolTuning.copyCost * count * perImage);
       const imageRanges = byImages ? splitRange(count, parts) : [[0, count]];
       const jobs: OuterJob[] = imageRanges.flatMap(([n1, n2], part) => coRanges.map(([b0, b1]) => ({
         fma,

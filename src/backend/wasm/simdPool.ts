@@ -38,9 +38,14 @@ export interface SimdPool {
  * Tuning: use the pool when the backend has threads (false: every SIMD loop on the calling thread);
  * `minWork`: below this many multiply-adds (or floats moved) a call runs on the calling thread —
  * posting to the workers and waiting costs more than small loops (a small model's training ran
- * ~20 % slower with every call pooled).
+ * ~20 % slower with every call pooled); `copyCost`: multiply-add equivalents per value of a strided
+ * copy or transform pass (the conv filter gradient's padded / folded x, Winograd's transforms),
+ * which took 1.25–1.5 ns per value on one thread here, 40–48 multiply-adds' time (0.27 ms for conv1
+ * 1→32's copy at batch 64; 3.5 ms for the 128²×64 layer's 2.4 M Winograd input values), so such
+ * passes of first layers and VGG-sized layers are split over the threads too (conv1 filter gradient
+ * with 2 threads 0.85–1.11 → 0.75–1.06 ms; that Winograd layer's transforms + padding 7.6 → 4.0 ms).
  */
-export const simdPoolTuning = { enabled: true, taskTimeoutMs: 120_000, minWork: 1 << 22 };
+export const simdPoolTuning = { enabled: true, taskTimeoutMs: 120_000, minWork: 1 << 22, copyCost: 32 };
 
 interface State {
   pool: SimdPool;

@@ -23,7 +23,7 @@ import type { ConvGeometry } from './convGeometry.js';
 import { fillPadded } from './depthwiseFilterSimd.js';
 import { derived } from './derivedTensors.js';
 import { directConvRows, directConvTuning, withPaddedOutputs, type DirectJob, type DirectPlan } from './directConv.js';
-import { runJobs, splitRange } from './simdPool.js';
+import { runJobs, simdPoolTuning, splitRange } from './simdPool.js';
 import { winogradKernels, type WinogradKernels } from './simdWinograd.js';
 import { WINOGRAD } from './winogradMatrices.js';
 import { disposeInfo, f32, heapAddress, xnnThreads } from './wasmHeap.js';
@@ -34,12 +34,10 @@ import type { TensorInfo, WasmBackend } from './wasmHeap.js';
  * images; the output tile (0: F(4×4, 3×3) from `m4MinPixels` output pixels per image, F(2×2, 3×3)
  * below, where its 36 transformed filters would be streamed for few tiles — measured on VGG16's
  * layers: F(4×4) 1.3–1.6× faster than F(2×2) from 16×16 up, slower at 8×8); the fewest outputs
- * (below, the input transform costs more than the products save: the direct kernel instead);
- * `transformCost`: the pool's work (multiply-add equivalents) per transformed value — a transform
- * took ~1.5 ns per value (3.5 ms for the 128²×64 layer's 2.4 M input values on one thread, about 48
- * multiply-adds' time), so VGG-sized transforms are split over the threads too.
+ * (below, the input transform costs more than the products save: the direct kernel instead).
+ * (The transforms count simdPoolTuning.copyCost per value toward the pool's work.)
  */
-export const winogradTuning = { enabled: true, groupFloats: 1 << 23, tile: 0 as 0 | 2 | 4, m4MinPixels: 256, minOutChannels: 8, transformCost: 32 };
+export const winogradTuning = { enabled: true, groupFloats: 1 << 23, tile: 0 as 0 | 2 | 4, m4MinPixels: 256, minOutChannels: 8 };
 
 /** The output tile size m for geometry `g` (see {@link winogradTuning}). */
 export function winogradTile(g: ConvGeometry): 2 | 4 {
@@ -149,7 +147,7 @@ export function winogradConv(backend: WasmBackend, g: ConvGeometry, x: TensorInf
         kind: 'in', src: xpAt + 4 * (n * Hp + m * a) * Wp * C, dst: vAt + 4 * (n * T + a * tw) * C, bytes: 4 * C,
         tilesY: b - a, tilesX: tw, stride: 4 * Wp * C, xi: vXi, m, tile: 0,
       }));
-      runJobs(backend, 'winograd', ins, (job) => winogradTransform(backend, job, k), winogradTuning.transformCost * XI * count * T * C);
+      runJobs(backend, 'winograd', ins, (job) => winogradTransform(backend, job, k), simdPoolTuning.copyCost * XI * count * T * C);
       const rows = count * th;
       const band = Math.max(1, Math.min(rows, Math.floor(directConvTuning.bandBytes / (4 * tw * C))));
       // one job per ξ and band of tile rows: each U[ξ] is streamed once per band, the band's V[ξ] stays in cache
@@ -165,7 +163,7 @@ export function winogradConv(backend: WasmBackend, g: ConvGeometry, x: TensorInf
         kind: 'out', src: mAt + 4 * (n * T + a * tw) * XI * K, dst: dst + 4 * (n * m * m * T + m * a * m * tw) * K, bytes: 4 * K,
         tilesY: b - a, tilesX: tw, stride: 4 * m * tw * K, xi: 4 * K, m, tile: 4 * XI * K,
       }));
-      runJobs(backend, 'winograd', outs, (job) => winogradTransform(backend, job, k), winogradTuning.transformCost * XI * count * T * K);
+      runJobs(backend, 'winograd', outs, (job) => winogradTransform(backend, job, k), simdPoolTuning.copyCost * XI * count * T * K);
       if (!exact) {
         // sizes not a multiple of m: keep the first oh rows and ow columns of the m·th × m·tw tile grid
         const y = f32(backend, bufs[3]);
