@@ -5,8 +5,8 @@
  * `postMessage`, whose delivery through the worker's event loop took 25–160 µs per call on this
  * project's host (an empty `pool.run`), as much as a small kernel.
  *
- * Layout per worker: `seq[slot]` (the message count) and a box of `1 + capacity` int32 in a
- * SharedArrayBuffer: `[length, UTF-16 code units packed two per int32 … ]` (kept as Uint16 view).
+ * Layout per worker: `seq[slot]` (the message count), and a box of two SharedArrayBuffer views:
+ * `length` (one int32, the text's length) and `text` (`capacity` UTF-16 code units).
  *
  * @example
  * ```ts
@@ -65,7 +65,11 @@ export function spinWait(a: Int32Array, i: number, value: number, spinMs: number
   return true;
 }
 
-/** Tuning: how long a worker spins for its next task, and the posting thread for a worker's answer, before sleeping (ms). */
+/**
+ * Tuning: how long a worker spins for its next task, and the posting thread for a worker's answer,
+ * before sleeping (ms). A worker takes `workerSpinMs` from the posting thread when the pool starts
+ * (simdPool.ts passes it in workerData), so set it before the first pooled call.
+ */
 export const mailboxTuning = { workerSpinMs: 0.1, answerSpinMs: 5 };
 
 /** Block until `slot` has a message after the `seen`-th; its text and the new count. */

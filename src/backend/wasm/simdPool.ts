@@ -60,7 +60,7 @@ function start(memory: object, workers: number): State {
   const ready = new Int32Array(new SharedArrayBuffer(4 * workers));
   const mailbox = createMailbox(workers);
   for (let slot = 0; slot < workers; slot++) {
-    const w = new Worker(WORKER, { workerData: { memory, flags, ready, slot, mailbox, fma: relaxedSimd() }, execArgv: scriptArgv(process.execArgv) });
+    const w = new Worker(WORKER, { workerData: { memory, flags, ready, slot, mailbox, fma: relaxedSimd(), spinMs: mailboxTuning.workerSpinMs }, execArgv: scriptArgv(process.execArgv) });
     w.on('error', (e) => console.error('phasewise SIMD worker failed to start; its loops stay on the calling thread:', e));
     w.unref();
   }

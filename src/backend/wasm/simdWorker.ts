@@ -6,19 +6,20 @@
  *
  * @example
  * ```ts
- * new Worker(new URL('./simdWorker.js', import.meta.url), { workerData: { memory, flags, ready, slot: 0, mailbox: createMailbox(1), fma: relaxedSimd() } });
+ * new Worker(new URL('./simdWorker.js', import.meta.url), { workerData: { memory, flags, ready, slot: 0, mailbox: createMailbox(1), fma: relaxedSimd(), spinMs: 0.1 } });
  * ```
  */
 import { writeSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
-import { waitText, type Mailbox } from './poolMailbox.js';
+import { mailboxTuning, waitText, type Mailbox } from './poolMailbox.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { directConvKernel } from './simdDirectConv.js';
 import { outerFilterKernel } from './simdOuterFilter.js';
 import { SIMD_TASKS } from './simdTasks.js';
 import type { WasmBackend } from './wasmHeap.js';
 
-const { memory, flags, ready, slot, mailbox, fma } = workerData as { memory: object; flags: Int32Array; ready: Int32Array; slot: number; mailbox: Mailbox; fma: boolean };
+const { memory, flags, ready, slot, mailbox, fma, spinMs } = workerData as { memory: object; flags: Int32Array; ready: Int32Array; slot: number; mailbox: Mailbox; fma: boolean; spinMs: number };
+mailboxTuning.workerSpinMs = spinMs;
 const backend = { wasm: { wasmMemory: memory } } as unknown as WasmBackend;
 
 function runTask(text: string): void {
