@@ -92,8 +92,8 @@ const EXPORTS: [string, number[]][] = [1, 2].flatMap((U) => [[`maddr${U}`, body(
 /** The module's bytes. */
 export const FILTER_ROWS_WASM = kernelModule([...EXPORTS.map(([n, body]) => ({ name: n, params: 12, body })), { name: 'maddk', params: 15, body: BODY_K }]);
 
-/** {@link Madd} over `K` tap rows per row: the call `madd(x + k·xkh, …, acc + k·akh, …)` for `k < K`, row by row. */
-export type MaddK = (...args: [...Parameters<Madd>, K: number, xkh: number, akh: number]) => void;
+/** {@link Madd} over `K` tap rows per row: the call `madd(x + k·xkh, …, acc + k·akh, …)` for `k < K`, row by row (the last three arguments: `K, xkh, akh`). */
+export type MaddK = (...args: [...Parameters<Madd>, number, number, number]) => void;
 
 /** The kernels bound to one memory: `madd1` by `U`, `madd2` (multiplier 2) by `U` in `m2`, and `maddk`. */
 export interface FilterRowKernels {

@@ -74,7 +74,7 @@ describe('wasm depthwise filter gradient, per-geometry generated kernels (depthw
         genTuning.stream = stream;
         let v = new Float32Array(0);
         tf.tidy(() => {
-          v = filterGrad(c, x, dy)().dataSync().slice();
+          v = filterGrad(c, x, dy)().dataSync().slice() as Float32Array;
         });
         return v;
       };
