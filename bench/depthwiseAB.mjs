@@ -11,6 +11,7 @@ import { initBackend } from '../dist/index.js';
 import { depthwiseInputTuning } from '../dist/backend/wasm/depthwiseBackpropInput.js';
 import { depthwiseFilterTuning } from '../dist/backend/wasm/depthwiseBackpropFilter.js';
 import { genTuning } from '../dist/backend/wasm/depthwiseFilterGen.js';
+import { gatherTuning } from '../dist/backend/wasm/depthwiseGather.js';
 
 process.env.PHASEWISE_QUIET = '1';
 await initBackend('wasm');
@@ -33,6 +34,7 @@ const runs = {
   'filter (register body)': () => { depthwiseFilterTuning.generated = true; genTuning.stream = 0; const o = filter(); genTuning.stream = 2; return o; },
   ...(process.env.NOTOUCH ? { 'filter (reg., no touch)': () => { depthwiseFilterTuning.generated = true; genTuning.stream = 0; genTuning.touch = false; const o = filter(); genTuning.touch = true; genTuning.stream = 2; return o; } } : {}),
   'input (default)': () => { depthwiseInputTuning.gather = true; return input(); },
+  'input (table gather)': () => { const P = gatherTuning.generated; gatherTuning.generated = 0; const o = input(); gatherTuning.generated = P; return o; },
   'input (previous)': () => { depthwiseInputTuning.gather = false; return input(); },
 };
 const best = Object.fromEntries(Object.keys(runs).map((k) => [k, Infinity]));

@@ -31,7 +31,7 @@
  * ```
  */
 import { leb, sleb, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, kernelModule } from './wasmOps.js';
-import { heapMemory, instantiateOnHeap } from './heapModule.js';
+import { generatedKernel } from './heapModule.js';
 import { streamBody } from './depthwiseFilterStream.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -59,9 +59,9 @@ export type GenKernel = (x: number, d: number, acc: number, rows: number) => voi
 /**
  * Tuning: `stream` positions per block of the channels-innermost body (0: the register-accumulating body;
  * 2 was ahead of 1 and 4 in A/B runs); for the register body, unroll a row's positions when `n·T` is at most
- * `unroll` (0: never — unrolled was slower, 1.37 vs 0.75 ms on 64×28²×64 s2) and `touch`; modules cached per memory.
+ * `unroll` (0: never — unrolled was slower, 1.37 vs 0.75 ms on 64×28²×64 s2) and `touch`.
  */
-export const genTuning = { unroll: 0, cacheSize: 64, touch: true, stream: 2 };
+export const genTuning = { unroll: 0, touch: true, stream: 2 };
 
 
 const CONST = (v: number) => [0x41, ...sleb(v)];
@@ -126,16 +126,7 @@ const caches = new WeakMap<object, Map<string, GenKernel | null>>();
 
 /** The kernel for `spec` bound to the backend's memory (compiled once per geometry); undefined without wasm SIMD. */
 export function generatedFilterKernel(backend: WasmBackend, spec: GenSpec): GenKernel | undefined {
-  const heap = heapMemory(backend);
-  if (!heap || !genApplies(spec)) return undefined;
-  let cache = caches.get(heap.memory);
-  if (!cache) caches.set(heap.memory, (cache = new Map()));
+  if (!genApplies(spec)) return undefined;
   const key = JSON.stringify([spec.cb, spec.n, spec.xstep, spec.xs, spec.ds, spec.xoff, spec.aoff, spec.fma === true, genTuning]);
-  let k = cache.get(key);
-  if (k === undefined) {
-    k = (instantiateOnHeap(heap, genModule(spec))?.k as GenKernel | undefined) ?? null;
-    if (cache.size >= genTuning.cacheSize) cache.clear();
-    cache.set(key, k);
-  }
-  return k ?? undefined;
+  return generatedKernel<GenKernel>(backend, caches, key, () => genModule(spec));
 }

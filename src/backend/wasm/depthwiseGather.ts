@@ -17,43 +17,14 @@
  * ```
  */
 import { convMadds, type ConvGeometry } from './convGeometry.js';
+import { depthwiseGatherGenImages, gatherGenPlan, type GatherGenJob } from './depthwiseGatherGen.js';
+import { axisSegments } from './gatherSegments.js';
+import { relaxedSimd } from './relaxedSimd.js';
 import { gatherKernels, MAX_TAPS } from './simdGather.js';
 import type { GatherKernels } from './simdGather.js';
 import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
 import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
-
-/** dx indices `start + i·stride` (`i < count`) whose taps are `k` at dy index `o + i`. */
-export interface Segment {
-  start: number;
-  count: number;
-  taps: { k: number; o: number }[];
-}
-
-/** Segments of one axis: dx size, stride, filter size, dilation, padding before, dy size. */
-export function axisSegments(size: number, s: number, f: number, d: number, pad: number, out: number): Segment[] {
-  const segs: Segment[] = [];
-  for (let r = 0; r < Math.min(s, size); r++) {
-    let cur: Segment | undefined;
-    let key = '';
-    for (let i = r; i < size; i += s) {
-      const taps: { k: number; o: number }[] = [];
-      for (let k = 0; k < f; k++) {
-        const num = i + pad - k * d;
-        if (num % s === 0 && num >= 0 && num / s < out) taps.push({ k, o: num / s });
-      }
-      const kk = taps.map((t) => t.k).join(',');
-      if (cur && kk === key) {
-        cur.count++;
-      } else {
-        cur = { start: i, count: 1, taps };
-        key = kk;
-        segs.push(cur);
-      }
-    }
-  }
-  return segs;
-}
 
 /** Whether the gather applies: `M ∈ {1, 2}`, `C % 4 == 0`, non-empty dy, at most MAX_TAPS taps per call. */
 export function gatherApplies(g: ConvGeometry): boolean {
@@ -67,6 +38,15 @@ export function gatherApplies(g: ConvGeometry): boolean {
 function gcd(a: number, b: number): number {
   return b ? gcd(b, a % b) : a;
 }
+
+/**
+ * Tuning: `generated` = positions per block of the per-geometry generated kernels
+ * (depthwiseGatherGen.ts) used for multiplier 1 at stride 1 (`strided`: at every stride);
+ * 0: the table-driven kernels of simdGather.ts. On 64×28²×32 3×3 stride 1, interleaved
+ * (bench/_tmp, 2026-12-01): 1.2–1.5 ms against 2.2–3.3 ms with 1 or 2 threads, P = 3…6 alike;
+ * on 64×28²×64 stride 2 the table kernels stayed ahead (1.74–2.00 against 1.88–2.55 ms), hence `strided: false`.
+ */
+export const gatherTuning = { generated: 4, strided: false };
 
 /** The gather calls of images `[n0, n1)` (plain data: a worker can run it); sizes in bytes. */
 export interface GatherJob {
@@ -86,22 +66,59 @@ export function depthwiseGatherImages(backend: WasmBackend, job: GatherJob, kern
   }
 }
 
+/** The dx positions of `g` no tap reaches (float offsets from the image's start, per row segment × column segment). */
+function unreached(g: ConvGeometry): { dx: number; n: number; rows: number }[] {
+  const { inHeight: H, inWidth: W, inChannels: C } = g;
+  const rows = axisSegments(H, g.strideHeight, g.filterHeight, g.dilationHeight, g.padTop, g.outHeight);
+  const cols = axisSegments(W, g.strideWidth, g.filterWidth, g.dilationWidth, g.padLeft, g.outWidth);
+  return rows.flatMap((rs) => cols.filter((cs) => !rs.taps.length || !cs.taps.length)
+    .map((cs) => ({ dx: (rs.start * W + cs.start) * C, n: cs.count, rows: rs.count })));
+}
+
+/** Set the positions `zeros` of every image of dx to 0. */
+function zeroUnreached(backend: WasmBackend, g: ConvGeometry, dx: TensorInfo, zeros: { dx: number; n: number; rows: number }[]): void {
+  const { inHeight: H, inWidth: W, inChannels: C, strideHeight: SH, strideWidth: SW } = g;
+  if (!zeros.length) return;
+  const d = f32(backend, dx);
+  for (let n = 0; n < g.batch; n++) {
+    for (const z of zeros) {
+      for (let r = 0; r < z.rows; r++) {
+        for (let j = 0; j < z.n; j++) {
+          const s = n * H * W * C + z.dx + r * SH * W * C + j * SW * C;
+          d.fill(0, s, s + C);
+        }
+      }
+    }
+  }
+}
+
+/** Multiplier 1 by the generated kernels of depthwiseGatherGen.ts (requires their plan for `g`). */
+function generatedGather(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, P: number, fma: boolean, inShape: number[]): TensorInfo {
+  const dx = backend.makeOutput(inShape, 'float32');
+  const [dxPtr, dyPtr, w] = [heapAddress(backend, dx), heapAddress(backend, dy), heapAddress(backend, filter)];
+  const jobs: GatherGenJob[] = splitRange(g.batch, POOL_PARTS).map(([n0, n1]) => ({ g, P, fma, dx: dxPtr, dy: dyPtr, w, n0, n1 }));
+  runJobs(backend, 'depthwiseGatherGen', jobs, (job) => depthwiseGatherGenImages(backend, job), convMadds(g));
+  zeroUnreached(backend, g, dx, unreached(g));
+  return dx;
+}
+
 /** The input gradient `inShape` (a new tensor). Requires {@link gatherApplies}`(g)`. */
 export function depthwiseInputGather(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, kernels: GatherKernels, inShape: number[]): TensorInfo {
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CM } = g;
   const { filterWidth: FW, strideHeight: SH, strideWidth: SW } = g;
   const M = CM / C;
+  const fma = relaxedSimd();
+  const P = gatherTuning.generated;
+  const strided = g.strideHeight > 1 || g.strideWidth > 1;
+  if (M === 1 && P > 0 && (!strided || gatherTuning.strided) && gatherGenPlan(backend, g, P, fma)) return generatedGather(backend, g, dy, filter, P, fma, inShape);
   const rows = axisSegments(H, SH, g.filterHeight, g.dilationHeight, g.padTop, OH);
   const cols = axisSegments(W, SW, FW, g.dilationWidth, g.padLeft, OW);
   const calls: { dx: number; n: number; rows: number; T: number; tab: number }[] = [];
-  const zeros: { dx: number; n: number; rows: number }[] = [];
   let tabInts = 0;
   for (const rs of rows) {
     for (const cs of cols) {
       const T = rs.taps.length * cs.taps.length;
-      const at = { dx: (rs.start * W + cs.start) * C, n: cs.count, rows: rs.count };
-      if (T === 0) zeros.push(at);
-      else calls.push({ ...at, T, tab: tabInts });
+      if (T) calls.push({ dx: (rs.start * W + cs.start) * C, n: cs.count, rows: rs.count, T, tab: tabInts });
       tabInts += 2 * T;
     }
   }
@@ -133,19 +150,7 @@ export function depthwiseInputGather(backend: WasmBackend, g: ConvGeometry, dy: 
     calls, dx: dxPtr, dy: dyPtr, tab: tabPtr, key, xstep, xs, ds, image: 4 * H * W * C, dyImage: 4 * OH * OW * CM, C, CM, n0, n1,
   }));
   runJobs(backend, 'depthwiseGather', jobs, (job) => depthwiseGatherImages(backend, job, kernels), convMadds(g));
-  if (zeros.length) {
-    const d = f32(backend, dx);
-    for (let n = 0; n < g.batch; n++) {
-      for (const z of zeros) {
-        for (let r = 0; r < z.rows; r++) {
-          for (let j = 0; j < z.n; j++) {
-            const s = n * H * W * C + z.dx + r * SH * W * C + j * SW * C;
-            d.fill(0, s, s + C);
-          }
-        }
-      }
-    }
-  }
+  zeroUnreached(backend, g, dx, unreached(g));
   disposeInfo(backend, tab);
   return dx;
 }

@@ -65,3 +65,29 @@ export function boundKernels<K>(backend: WasmBackend, cache: WeakMap<object, K |
   }
   return kernels ?? undefined;
 }
+
+/** Generated modules kept per memory (then the cache starts over). */
+export const GENERATED_CACHE_SIZE = 64;
+
+/**
+ * The export `k` of a per-geometry generated module bound to the backend's memory, compiled once per
+ * `key` (`build` gives the module's bytes) and kept in `caches` per memory; undefined without wasm SIMD.
+ *
+ * @example
+ * ```ts
+ * const k = generatedKernel<(a: number) => void>(backend, caches, JSON.stringify(spec), () => kernelModule([{ name: 'k', params: 1, body }]));
+ * ```
+ */
+export function generatedKernel<K>(backend: WasmBackend, caches: WeakMap<object, Map<string, K | null>>, key: string, build: () => Uint8Array): K | undefined {
+  const heap = heapMemory(backend);
+  if (!heap) return undefined;
+  let cache = caches.get(heap.memory);
+  if (!cache) caches.set(heap.memory, (cache = new Map()));
+  let k = cache.get(key);
+  if (k === undefined) {
+    k = (instantiateOnHeap(heap, build())?.k as K | undefined) ?? null;
+    if (cache.size >= GENERATED_CACHE_SIZE) cache.clear();
+    cache.set(key, k);
+  }
+  return k ?? undefined;
+}

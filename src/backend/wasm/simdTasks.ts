@@ -17,6 +17,7 @@ import { directConvRows } from './directConv.js';
 import { directCalls } from './directMatMul.js';
 import { winogradTransform } from './winograd.js';
 import { depthwiseGatherImages } from './depthwiseGather.js';
+import { depthwiseGatherGenImages } from './depthwiseGatherGen.js';
 import { depthwiseFilterImages, depthwiseInputImages } from './depthwiseInPlaceRun.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -25,6 +26,7 @@ export const SIMD_TASKS: Record<string, (backend: WasmBackend, job: never) => vo
   depthwiseFilter: depthwiseFilterImages,
   depthwiseInput: depthwiseInputImages,
   depthwiseGather: (backend, job) => depthwiseGatherImages(backend, job),
+  depthwiseGatherGen: depthwiseGatherGenImages,
   depthwiseGenerated: depthwiseGenImages,
   smallKFilter: (backend, job) => smallKImages(backend, job),
   phasePlanes: phasePlanesImages,

@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/backend/tf.js';
 import { initBackend } from '../../../src/backend/initBackend.js';
 import { depthwiseInputTuning } from '../../../src/backend/wasm/depthwiseBackpropInput.js';
-import { axisSegments } from '../../../src/backend/wasm/depthwiseGather.js';
+import { gatherTuning } from '../../../src/backend/wasm/depthwiseGather.js';
+import { axisSegments } from '../../../src/backend/wasm/gatherSegments.js';
+import { gatherGenApplies, gatherGenBody } from '../../../src/backend/wasm/depthwiseGatherGen.js';
+import { relaxedSimdTuning } from '../../../src/backend/wasm/relaxedSimd.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
 import { type DwCase as Case, type Pad, dwOutShape as outShape, dwInputGrad } from './depthwiseCases.js';
 
@@ -49,6 +52,9 @@ const HAND: Case[] = [
 
 describe('wasm depthwise input gradient, gather path (depthwiseGather.ts, simdGather.ts)', () => {
   afterEach(() => {
+    gatherTuning.generated = 4;
+    gatherTuning.strided = false;
+    relaxedSimdTuning.enabled = true;
     depthwiseInputTuning.gather = true;
     depthwiseInputTuning.gatherStride1 = 'auto';
   });
@@ -71,6 +77,46 @@ describe('wasm depthwise input gradient, gather path (depthwiseGather.ts, simdGa
       const xnn = await cpuAndWasm(inputGrad(c, dyv, wv));
       expectClose(xnn.wasm[0], dx.wasm[0], 1e-5, `gather vs XNNPACK ${JSON.stringify(c)}`);
     }
+  });
+
+  it('multiplier 1, generated kernels (at every stride here): 1 to 5 positions per block, fused or not, match the table kernels and the cpu backend', async () => {
+    gatherTuning.strided = true;
+    const r0 = rng(1700);
+    const cases: Case[] = [
+      ...HAND.filter((c) => c.f[3] === 1),
+      { x: [2, 14, 14, 32], f: [3, 3, 32, 1], pad: 'same' }, // stride 1: taps of a row share dy loads
+      { x: [1, 9, 7, 8], f: [3, 3, 8, 1], pad: 'valid' },
+      { x: [3, 6, 11, 12], f: [5, 5, 12, 1], pad: 'same' },
+      { x: [1, 5, 5, 4], f: [1, 3, 4, 1], pad: [[0, 0], [0, 0], [2, 0], [0, 0]] },
+      ...stridedCases(33, 30).filter((c) => c.f[3] === 1),
+    ];
+    depthwiseInputTuning.gatherStride1 = 'always';
+    for (const [i, c] of cases.entries()) {
+      const r = rng(1700 + i);
+      const dyv = randomValues(r, outShape(c));
+      const wv = randomValues(r, c.f);
+      gatherTuning.generated = 0;
+      const table = await cpuAndWasm(inputGrad(c, dyv, wv));
+      expectClose(table.cpu[0], table.wasm[0], 1e-4, `table ${JSON.stringify(c)}`);
+      const P = randInt(r0, 1, 5);
+      for (const fma of [true, false]) {
+        relaxedSimdTuning.enabled = fma;
+        gatherTuning.generated = P;
+        const dx = await cpuAndWasm(inputGrad(c, dyv, wv));
+        expectClose(table.wasm[0], dx.wasm[0], 1e-5, `generated P=${P} fma=${fma} ${JSON.stringify(c)}`);
+      }
+    }
+  });
+
+  it('generated kernel specs: only what the code can hold', () => {
+    const spec = { cb: 64, n: 5, xstep: 64, xs: 640, dstep: 64, ds: 640, taps: [{ d: 0, w: 0 }, { d: 64, w: 64 }], P: 4, fma: false };
+    expect(gatherGenApplies(spec)).toBe(true);
+    expect(gatherGenBody(spec).length).toBeGreaterThan(0);
+    expect(gatherGenApplies({ ...spec, cb: 40 })).toBe(false);
+    expect(gatherGenApplies({ ...spec, taps: [] })).toBe(false);
+    expect(gatherGenApplies({ ...spec, taps: [{ d: -64, w: 0 }] })).toBe(false);
+    expect(gatherGenApplies({ ...spec, P: 0 })).toBe(false);
+    expect(gatherGenApplies({ ...spec, P: 62 })).toBe(false);
   });
 
   it('axisSegments lists every index once, with the taps that reach it', () => {

@@ -22,7 +22,7 @@ const backend = tf.backend();
 const ready = await simdPoolReady(backend);
 simdPoolTuning.minWork = 0; // pool every call, however small
 const cases = [
-  { x: [5, 14, 14, 16], M: 1, s: 1 },   // filter: row kernels; input: XNNPACK (threaded)
+  { x: [5, 14, 14, 16], M: 1, s: 1 },   // filter: generated kernels; input: generated gather kernels
   { x: [4, 10, 9, 8], M: 2, s: 1 },     // in-place madd / maxpy
   { x: [6, 15, 13, 16], M: 1, s: 2 },   // filter: generated kernels; input: gather
   { x: [3, 12, 12, 4], M: 2, s: 2 },    // in-place filter (M = 2), gather input

@@ -1,0 +1,182 @@
+/**
+ * Per-geometry generated wasm SIMD kernel for one call of the depthwise input-gradient gather
+ * (depthwiseGather.ts, multiplier 1): every stride and tap offset is a constant of the code, each
+ * `v128.load` takes its offset as the instruction's immediate, and `P` neighbouring dx positions are
+ * computed together so that a dy vector shared by several of them (at stride 1 the taps of one filter
+ * row overlap: positions `j` and `j + 1` read the same dy at taps `kw + 1` and `kw`) is loaded once, and
+ * each weight once per block. At stride 1 with 3×3 taps and `P = 4` that is 12 + 3 loads for 36
+ * multiply-adds, against 72 loads in the table-driven kernel (simdGather.ts).
+ *
+ * Formula (bytes; `cb = 4·C`, a multiple of 16; the call `k(dx, d, w, rows)`):
+ * `dx[r·xs + j·xstep + c] = Σ_t d[r·ds + j·dstep + doff_t + c] · w[woff_t + c]` for `r < rows`,
+ * `j < n` and each channel byte offset `c < cb` (4 floats per `f32x4`). Loops: rows → blocks of `P`
+ * positions (then the `n mod P` rest once) → channel groups (16 bytes) → the block's distinct dy
+ * offsets in increasing order, each loaded once and multiplied into every position that uses it.
+ * A position's sum is thus taken in increasing dy address order (deterministic; not the table
+ * kernel's tap order, so results may differ from it in the last bits).
+ *
+ * @example
+ * ```ts
+ * // 3×3 'same' stride 1, 28×28×32: an interior row segment of 26 positions
+ * const cb = 128, ds = 28 * cb;
+ * const taps = [0, 1, 2].flatMap((kh) => [0, 1, 2].map((kw) => ({ d: (2 - kh) * ds + (2 - kw) * cb, w: (3 * kh + kw) * cb })));
+ * generatedGatherKernel(backend, { cb, n: 26, xstep: cb, xs: ds, dstep: cb, ds, taps, P: 4, fma: true })?.(dx, dy, w, 26);
+ * ```
+ */
+import { leb, sleb, get, set, tee, ADD, SUB, LT_U, MUL4, LOOP, END, BR_IF0, LOAD, STORE, kernelModule } from './wasmOps.js';
+import type { ConvGeometry } from './convGeometry.js';
+import { axisSegments } from './gatherSegments.js';
+import { generatedKernel, heapMemory } from './heapModule.js';
+import { maddInto } from './relaxedSimd.js';
+import type { WasmBackend } from './wasmHeap.js';
+
+/** The geometry of one gather call (bytes, but `n` and `P`). */
+export interface GatherSpec {
+  /** Bytes of one position's channels, `4·C` (a positive multiple of 16). */
+  cb: number;
+  /** dx positions per row (≥ 1). */
+  n: number;
+  /** Bytes between consecutive positions and rows in dx, and in dy. */
+  xstep: number;
+  xs: number;
+  dstep: number;
+  ds: number;
+  /** Per tap: byte offset in dy (from the call's d) and of its weights (from the call's w), ≥ 0. */
+  taps: { d: number; w: number }[];
+  /** Positions per block (≥ 1). */
+  P: number;
+  /** Fused multiply-add (relaxed SIMD) instead of mul + add. */
+  fma: boolean;
+}
+
+/** A generated gather kernel: `rows` rows of `spec.n` dx positions (see the module comment). */
+export type GatherGenKernel = (dx: number, d: number, w: number, rows: number) => void;
+
+const CONST = (v: number) => [0x41, ...sleb(v)];
+// params dx0 d1 w2 rows3; i32 locals c4 xp5 dp6 j7 xc8 dc9 wc10; v128 D 11, acc 12…12+P-1, weights 12+P…
+const [C, XP, DP, J, XC, DC, WC, D] = [4, 5, 6, 7, 8, 9, 10, 11];
+
+/** One block of `p` positions at (xp, dp): every channel group. */
+function block(s: GatherSpec, p: number): number[] {
+  const ACC = (i: number) => 12 + i;
+  const W = (t: number) => 12 + s.P + t;
+  const uses = new Map<number, { i: number; t: number }[]>();
+  for (let i = 0; i < p; i++) {
+    s.taps.forEach((tap, t) => {
+      const off = tap.d + i * s.dstep;
+      uses.set(off, [...(uses.get(off) ?? []), { i, t }]);
+    });
+  }
+  const loadedW = new Set<number>();
+  const started = new Set<number>();
+  const code: number[] = [];
+  for (const off of [...uses.keys()].sort((a, b) => a - b)) {
+    code.push(...get(DC), ...LOAD(off), ...set(D));
+    for (const { i, t } of uses.get(off)!) {
+      if (!loadedW.has(t)) {
+        loadedW.add(t);
+        code.push(...get(WC), ...LOAD(s.taps[t].w), ...set(W(t)));
+      }
+      if (started.has(i)) code.push(...maddInto(ACC(i), D, W(t), s.fma));
+      else {
+        started.add(i);
+        code.push(...get(D), ...get(W(t)), ...MUL4, ...set(ACC(i)));
+      }
+    }
+  }
+  return [
+    0x41, 0x00, ...set(C),
+    ...LOOP,
+    ...get(XP), ...get(C), ADD, ...set(XC), ...get(DP), ...get(C), ADD, ...set(DC), ...get(2), ...get(C), ADD, ...set(WC),
+    ...code,
+    ...Array.from({ length: p }, (_, i) => [...get(XC), ...get(ACC(i)), ...STORE(i * s.xstep)]).flat(),
+    ...get(C), 0x41, 0x10, ADD, ...tee(C), ...CONST(s.cb), LT_U, ...BR_IF0, END, // while (c += 16) < cb
+  ];
+}
+
+/** The function body (locals and code) for `spec`. */
+export function gatherGenBody(s: GatherSpec): number[] {
+  const blocks = Math.floor(s.n / s.P);
+  const rest = s.n % s.P;
+  return [
+    0x02, 0x07, 0x7f, ...leb(1 + s.P + s.taps.length), 0x7b,
+    ...LOOP, // rows
+    ...get(0), ...set(XP), ...get(1), ...set(DP),
+    ...(blocks > 0 ? [
+      ...CONST(blocks), ...set(J),
+      ...LOOP, ...block(s, s.P),
+      ...get(XP), ...CONST(s.P * s.xstep), ADD, ...set(XP), ...get(DP), ...CONST(s.P * s.dstep), ADD, ...set(DP),
+      ...get(J), 0x41, 0x01, SUB, ...tee(J), ...BR_IF0, END, // while --j
+    ] : []),
+    ...(rest > 0 ? block(s, rest) : []),
+    ...get(0), ...CONST(s.xs), ADD, ...set(0), ...get(1), ...CONST(s.ds), ADD, ...set(1),
+    ...get(3), 0x41, 0x01, SUB, ...tee(3), ...BR_IF0, END, // while --rows
+    END,
+  ];
+}
+
+/** Whether a spec can be generated: 1 to 16 taps, `cb` a positive multiple of 16, `n, P ≥ 1`, offsets ≥ 0, `1 + P + T` v128 locals ≤ 64. */
+export function gatherGenApplies(s: GatherSpec): boolean {
+  const T = s.taps.length;
+  return T >= 1 && T <= 16 && s.cb > 0 && s.cb % 16 === 0 && s.n >= 1 && s.P >= 1 && 1 + s.P + T <= 64 &&
+    s.taps.every((t) => t.d >= 0 && t.w >= 0);
+}
+
+const caches = new WeakMap<object, Map<string, GatherGenKernel | null>>();
+
+/** The kernel for `spec` bound to the backend's memory (compiled once per geometry); undefined without wasm SIMD. */
+export function generatedGatherKernel(backend: WasmBackend, spec: GatherSpec): GatherGenKernel | undefined {
+  if (!gatherGenApplies(spec)) return undefined;
+  return generatedKernel<GatherGenKernel>(backend, caches, JSON.stringify(spec), () => kernelModule([{ name: 'k', params: 4, body: gatherGenBody(spec) }]));
+}
+
+/** One generated call per image: dx byte offset from the image's start, rows, kernel. */
+interface GenCall { dx: number; rows: number; k: GatherGenKernel }
+
+/** The generated calls of multiplier-1 geometry `g` (undefined when a kernel is unavailable); dx positions no tap reaches are not among them. */
+function makePlan(backend: WasmBackend, g: ConvGeometry, P: number, fma: boolean): GenCall[] | undefined {
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterWidth: FW } = g;
+  const cb = 4 * C;
+  const rows = axisSegments(H, g.strideHeight, g.filterHeight, g.dilationHeight, g.padTop, OH);
+  const cols = axisSegments(W, g.strideWidth, FW, g.dilationWidth, g.padLeft, OW);
+  const calls: GenCall[] = [];
+  for (const rs of rows) {
+    for (const cs of cols) {
+      if (!rs.taps.length || !cs.taps.length) continue;
+      const taps = rs.taps.flatMap((th) => cs.taps.map((tw) => ({ d: (th.o * OW + tw.o) * cb, w: (th.k * FW + tw.k) * cb })));
+      const k = generatedGatherKernel(backend, { cb, n: cs.count, xstep: g.strideWidth * cb, xs: g.strideHeight * W * cb, dstep: cb, ds: OW * cb, taps, P, fma });
+      if (!k) return undefined;
+      calls.push({ dx: (rs.start * W + cs.start) * cb, rows: rs.count, k });
+    }
+  }
+  return calls;
+}
+
+const plans = new WeakMap<object, { key: string; calls: GenCall[] | undefined }>();
+
+/** {@link makePlan}, remembered for the last geometry per memory (one JSON key per call, not one per kernel). */
+export function gatherGenPlan(backend: WasmBackend, g: ConvGeometry, P: number, fma: boolean): GenCall[] | undefined {
+  const memory = heapMemory(backend)?.memory;
+  const key = JSON.stringify([g, P, fma]);
+  const last = memory ? plans.get(memory) : undefined;
+  if (last && last.key === key) return last.calls;
+  const calls = makePlan(backend, g, P, fma);
+  if (memory) plans.set(memory, { key, calls });
+  return calls;
+}
+
+/** Images `[n0, n1)` of a multiplier-1 input gradient by generated kernels (plain data: a worker can run it; byte addresses). */
+export interface GatherGenJob { g: ConvGeometry; P: number; fma: boolean; dx: number; dy: number; w: number; n0: number; n1: number }
+
+/** Run the generated gather calls of images `[job.n0, job.n1)` with this memory's kernels. */
+export function depthwiseGatherGenImages(backend: WasmBackend, job: GatherGenJob): void {
+  const { g } = job;
+  const calls = gatherGenPlan(backend, g, job.P, job.fma);
+  if (!calls) throw new Error('phasewise depthwise gather: no generated kernels on this memory');
+  const xImage = 4 * g.inHeight * g.inWidth * g.inChannels;
+  const dImage = 4 * g.outHeight * g.outWidth * g.outChannels;
+  for (let n = job.n0; n < job.n1; n++) {
+    const [x, d] = [job.dx + n * xImage, job.dy + n * dImage];
+    for (const c of calls) c.k(x + c.dx, d, job.w, c.rows);
+  }
+}
