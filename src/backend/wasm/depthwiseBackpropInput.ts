@@ -5,13 +5,18 @@
  * `dx[n, ih, iw, c] = Σ_{kh, kw, m} dy[n, oh, ow, c*M + m] · W[kh, kw, c, m]` over the `(oh, ow)` with
  * `ih = oh*sh + kh*dh - padTop`, `iw = ow*sw + kw*dw - padLeft`.
  *
- * Stride 1 (any dilation, when the flipped padding `top' = dh·(fh-1) - padTop` etc. is not negative):
- * the wasm backend's own XNNPACK depthwise conv of `dy` with the flipped filter
- * `Wf[kh, kw, c·M + m] = W[fh-1-kh, fw-1-kw, c, m]` gives `[n, h, w, c·M]`, then a sum over `m`.
- * Stride > 1 or `M = 2`, with `C` a multiple of 4 and `M ∈ {1, 2}`: the in-place wasm SIMD scatter of
- * depthwiseInPlace.ts (stride 1, M = 1 stays on XNNPACK). Other strided cases with `C·M` a multiple of 4: the padded SIMD scatter of
- * depthwiseInputSimd.ts. Otherwise a scatter-add over output positions in a typed-array loop over contiguous
- * channels. Dilations are honoured.
+ * Paths, in order (dilations are honoured by all):
+ * - `M ∈ {1, 2}`, `C` a multiple of 4: the gather of depthwiseGather.ts (every dx value written once);
+ *   at stride 1 with the per-geometry generated kernels of depthwiseGatherGen.ts (64×28²×32 3×3:
+ *   1.2–1.5 ms against 2.2–3.3 ms for the table kernels at M = 1, and 3.3–5.0 against 6.9–10 ms for
+ *   the in-place row kernel at M = 2, interleaved on a loaded host, 2026-12-01), strided with its
+ *   table-driven kernels (simdGather.ts).
+ * - Otherwise, strided or `M = 2`, `C` a multiple of 4: the in-place wasm SIMD scatter of
+ *   depthwiseInPlace.ts; strided with `C·M` a multiple of 4: the padded SIMD scatter of depthwiseInputSimd.ts.
+ * - Stride 1 otherwise (when the flipped padding `top' = dh·(fh-1) - padTop` etc. is not negative):
+ *   the wasm backend's own XNNPACK depthwise conv of `dy` with the flipped filter
+ *   `Wf[kh, kw, c·M + m] = W[fh-1-kh, fw-1-kw, c, m]` gives `[n, h, w, c·M]`, then a sum over `m`.
+ * - Else a scatter-add over output positions in a typed-array loop over contiguous channels.
  *
  * @example
  * ```ts
@@ -24,7 +29,7 @@ import { inputGradArgs } from './gradArgs.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { simdApplies } from './depthwiseFilterSimd.js';
 import { depthwiseInputSimd } from './depthwiseInputSimd.js';
-import { depthwiseInputGather, gatherApplies } from './depthwiseGather.js';
+import { depthwiseInputGather, gatherApplies, gatherTuning } from './depthwiseGather.js';
 import { inPlaceApplies } from './depthwiseInPlace.js';
 import { depthwiseInputInPlace } from './depthwiseInPlaceRun.js';
 import { gatherKernels } from './simdGather.js';
@@ -95,7 +100,7 @@ function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
   // strided: the wasm SIMD scatter (stride 1 below is as fast through XNNPACK's depthwise conv)
   const strided = g.strideHeight > 1 || g.strideWidth > 1;
   const stride1Gather = depthwiseInputTuning.gatherStride1 !== 'never';
-  const useGather = strided ? depthwiseInputTuning.gather : stride1Gather && CM === C;
+  const useGather = strided ? depthwiseInputTuning.gather : stride1Gather && (CM === C || gatherTuning.generated > 0);
   const gather = useGather && gatherApplies(g) ? gatherKernels(backend) : undefined;
   if (gather) return depthwiseInputGather(backend, g, dy, filter, gather, inShape);
   const inPlace = (strided || CM > C) && inPlaceApplies(g, true) ? depthwiseKernels(backend) : undefined;

@@ -41,7 +41,7 @@ function gcd(a: number, b: number): number {
 
 /**
  * Tuning: `generated` = positions per block of the per-geometry generated kernels
- * (depthwiseGatherGen.ts) used for multiplier 1 at stride 1 (`strided`: at every stride);
+ * (depthwiseGatherGen.ts) used at stride 1 (`strided`: at every stride);
  * 0: the table-driven kernels of simdGather.ts. On 64×28²×32 3×3 stride 1, interleaved
  * (bench/_tmp, 2026-12-01): 1.2–1.5 ms against 2.2–3.3 ms with 1 or 2 threads, P = 3…6 alike;
  * on 64×28²×64 stride 2 the table kernels stayed ahead (1.74–2.00 against 1.88–2.55 ms), hence `strided: false`.
@@ -110,7 +110,7 @@ export function depthwiseInputGather(backend: WasmBackend, g: ConvGeometry, dy: 
   const fma = relaxedSimd();
   const P = gatherTuning.generated;
   const strided = g.strideHeight > 1 || g.strideWidth > 1;
-  if (M === 1 && P > 0 && (!strided || gatherTuning.strided) && gatherGenPlan(backend, g, P, fma)) return generatedGather(backend, g, dy, filter, P, fma, inShape);
+  if (P > 0 && (!strided || gatherTuning.strided) && gatherGenPlan(backend, g, P, fma)) return generatedGather(backend, g, dy, filter, P, fma, inShape);
   const rows = axisSegments(H, SH, g.filterHeight, g.dilationHeight, g.padTop, OH);
   const cols = axisSegments(W, SW, FW, g.dilationWidth, g.padLeft, OW);
   const calls: { dx: number; n: number; rows: number; T: number; tab: number }[] = [];

@@ -1,13 +1,14 @@
 /**
  * Per-geometry generated wasm SIMD kernel for one call of the depthwise input-gradient gather
- * (depthwiseGather.ts, multiplier 1): every stride and tap offset is a constant of the code, each
+ * (depthwiseGather.ts, multiplier 1 or 2): every stride and tap offset is a constant of the code, each
  * `v128.load` takes its offset as the instruction's immediate, and `P` neighbouring dx positions are
  * computed together so that a dy vector shared by several of them (at stride 1 the taps of one filter
  * row overlap: positions `j` and `j + 1` read the same dy at taps `kw + 1` and `kw`) is loaded once, and
  * each weight once per block. At stride 1 with 3×3 taps and `P = 4` that is 12 + 3 loads for 36
  * multiply-adds, against 72 loads in the table-driven kernel (simdGather.ts).
  *
- * Formula (bytes; `cb = 4·C`, a multiple of 16; the call `k(dx, d, w, rows)`):
+ * Formula (bytes; `cb = 4·C`, a multiple of 16; the call `k(dx, d, w, rows)`; multiplier 1 — with
+ * `M = 2` dy and w are read at `2c` and `2c + 4` and the two products summed):
  * `dx[r·xs + j·xstep + c] = Σ_t d[r·ds + j·dstep + doff_t + c] · w[woff_t + c]` for `r < rows`,
  * `j < n` and each channel byte offset `c < cb` (4 floats per `f32x4`). Loops: rows → blocks of `P`
  * positions (then the `n mod P` rest once) → channel groups (16 bytes) → the block's distinct dy
@@ -20,10 +21,10 @@
  * // 3×3 'same' stride 1, 28×28×32: an interior row segment of 26 positions
  * const cb = 128, ds = 28 * cb;
  * const taps = [0, 1, 2].flatMap((kh) => [0, 1, 2].map((kw) => ({ d: (2 - kh) * ds + (2 - kw) * cb, w: (3 * kh + kw) * cb })));
- * generatedGatherKernel(backend, { cb, n: 26, xstep: cb, xs: ds, dstep: cb, ds, taps, P: 4, fma: true })?.(dx, dy, w, 26);
+ * generatedGatherKernel(backend, { cb, n: 26, xstep: cb, xs: ds, dstep: cb, ds, taps, P: 4, M: 1, fma: true })?.(dx, dy, w, 26);
  * ```
  */
-import { leb, sleb, get, set, tee, ADD, SUB, LT_U, MUL4, LOOP, END, BR_IF0, LOAD, STORE, kernelModule } from './wasmOps.js';
+import { leb, sleb, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, SHUFFLE32, kernelModule } from './wasmOps.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { axisSegments } from './gatherSegments.js';
 import { generatedKernel, heapMemory } from './heapModule.js';
@@ -45,6 +46,8 @@ export interface GatherSpec {
   taps: { d: number; w: number }[];
   /** Positions per block (≥ 1). */
   P: number;
+  /** Channel multiplier, 1 or 2: dy and the weights hold `M` values per dx channel (`c·M + m`), summed over `m`. */
+  M: 1 | 2;
   /** Fused multiply-add (relaxed SIMD) instead of mul + add. */
   fma: boolean;
 }
@@ -53,13 +56,15 @@ export interface GatherSpec {
 export type GatherGenKernel = (dx: number, d: number, w: number, rows: number) => void;
 
 const CONST = (v: number) => [0x41, ...sleb(v)];
+const SHL = 0x74;
 // params dx0 d1 w2 rows3; i32 locals c4 xp5 dp6 j7 xc8 dc9 wc10; v128 D 11, acc 12…12+P-1, weights 12+P…
 const [C, XP, DP, J, XC, DC, WC, D] = [4, 5, 6, 7, 8, 9, 10, 11];
 
 /** One block of `p` positions at (xp, dp): every channel group. */
 function block(s: GatherSpec, p: number): number[] {
-  const ACC = (i: number) => 12 + i;
-  const W = (t: number) => 12 + s.P + t;
+  const M = s.M;
+  const ACC = (i: number, h: number) => 12 + i * M + h;
+  const W = (t: number, h: number) => 12 + s.P * M + t * M + h;
   const uses = new Map<number, { i: number; t: number }[]>();
   for (let i = 0; i < p; i++) {
     s.taps.forEach((tap, t) => {
@@ -71,25 +76,32 @@ function block(s: GatherSpec, p: number): number[] {
   const started = new Set<number>();
   const code: number[] = [];
   for (const off of [...uses.keys()].sort((a, b) => a - b)) {
-    code.push(...get(DC), ...LOAD(off), ...set(D));
-    for (const { i, t } of uses.get(off)!) {
-      if (!loadedW.has(t)) {
-        loadedW.add(t);
-        code.push(...get(WC), ...LOAD(s.taps[t].w), ...set(W(t)));
-      }
-      if (started.has(i)) code.push(...maddInto(ACC(i), D, W(t), s.fma));
-      else {
-        started.add(i);
-        code.push(...get(D), ...get(W(t)), ...MUL4, ...set(ACC(i)));
+    for (let h = 0; h < M; h++) {
+      code.push(...get(DC), ...LOAD(off + 16 * h), ...set(D));
+      for (const { i, t } of uses.get(off)!) {
+        const [a, w] = [ACC(i, h), W(t, h)];
+        if (!loadedW.has(w)) {
+          loadedW.add(w);
+          code.push(...get(WC), ...LOAD(s.taps[t].w + 16 * h), ...set(w));
+        }
+        if (started.has(a)) code.push(...maddInto(a, D, w, s.fma));
+        else {
+          started.add(a);
+          code.push(...get(D), ...get(w), ...MUL4, ...set(a));
+        }
       }
     }
   }
+  // multiplier 2: lanes (c0m0, c0m1, c1m0, c1m1 | c2m0, …) → Σ_m, by an even-lane and an odd-lane shuffle
+  const value = (i: number) => (M === 1 ? get(ACC(i, 0))
+    : [...get(ACC(i, 0)), ...get(ACC(i, 1)), ...SHUFFLE32([0, 2, 4, 6]), ...get(ACC(i, 0)), ...get(ACC(i, 1)), ...SHUFFLE32([1, 3, 5, 7]), ...ADD4]);
+  const scaled = M === 1 ? get(C) : [...get(C), 0x41, 0x01, SHL];
   return [
     0x41, 0x00, ...set(C),
     ...LOOP,
-    ...get(XP), ...get(C), ADD, ...set(XC), ...get(DP), ...get(C), ADD, ...set(DC), ...get(2), ...get(C), ADD, ...set(WC),
+    ...get(XP), ...get(C), ADD, ...set(XC), ...get(DP), ...scaled, ADD, ...set(DC), ...get(2), ...scaled, ADD, ...set(WC),
     ...code,
-    ...Array.from({ length: p }, (_, i) => [...get(XC), ...get(ACC(i)), ...STORE(i * s.xstep)]).flat(),
+    ...Array.from({ length: p }, (_, i) => [...get(XC), ...value(i), ...STORE(i * s.xstep)]).flat(),
     ...get(C), 0x41, 0x10, ADD, ...tee(C), ...CONST(s.cb), LT_U, ...BR_IF0, END, // while (c += 16) < cb
   ];
 }
@@ -99,7 +111,7 @@ export function gatherGenBody(s: GatherSpec): number[] {
   const blocks = Math.floor(s.n / s.P);
   const rest = s.n % s.P;
   return [
-    0x02, 0x07, 0x7f, ...leb(1 + s.P + s.taps.length), 0x7b,
+    0x02, 0x07, 0x7f, ...leb(1 + (s.P + s.taps.length) * s.M), 0x7b,
     ...LOOP, // rows
     ...get(0), ...set(XP), ...get(1), ...set(DP),
     ...(blocks > 0 ? [
@@ -115,10 +127,10 @@ export function gatherGenBody(s: GatherSpec): number[] {
   ];
 }
 
-/** Whether a spec can be generated: 1 to 16 taps, `cb` a positive multiple of 16, `n, P ≥ 1`, offsets ≥ 0, `1 + P + T` v128 locals ≤ 64. */
+/** Whether a spec can be generated: 1 to 16 taps, `cb` a positive multiple of 16, `n, P ≥ 1`, `M ∈ {1, 2}`, offsets ≥ 0, `1 + (P + T)·M` v128 locals ≤ 64. */
 export function gatherGenApplies(s: GatherSpec): boolean {
   const T = s.taps.length;
-  return T >= 1 && T <= 16 && s.cb > 0 && s.cb % 16 === 0 && s.n >= 1 && s.P >= 1 && 1 + s.P + T <= 64 &&
+  return T >= 1 && T <= 16 && s.cb > 0 && s.cb % 16 === 0 && s.n >= 1 && s.P >= 1 && (s.M === 1 || s.M === 2) && 1 + (s.P + T) * s.M <= 64 &&
     s.taps.every((t) => t.d >= 0 && t.w >= 0);
 }
 
@@ -133,18 +145,19 @@ export function generatedGatherKernel(backend: WasmBackend, spec: GatherSpec): G
 /** One generated call per image: dx byte offset from the image's start, rows, kernel. */
 interface GenCall { dx: number; rows: number; k: GatherGenKernel }
 
-/** The generated calls of multiplier-1 geometry `g` (undefined when a kernel is unavailable); dx positions no tap reaches are not among them. */
+/** The generated calls of geometry `g` (multiplier 1 or 2; undefined when a kernel is unavailable); dx positions no tap reaches are not among them. */
 function makePlan(backend: WasmBackend, g: ConvGeometry, P: number, fma: boolean): GenCall[] | undefined {
-  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterWidth: FW } = g;
-  const cb = 4 * C;
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CM, filterWidth: FW } = g;
+  const M = CM / C as 1 | 2;
+  const [cb, db] = [4 * C, 4 * CM];
   const rows = axisSegments(H, g.strideHeight, g.filterHeight, g.dilationHeight, g.padTop, OH);
   const cols = axisSegments(W, g.strideWidth, FW, g.dilationWidth, g.padLeft, OW);
   const calls: GenCall[] = [];
   for (const rs of rows) {
     for (const cs of cols) {
       if (!rs.taps.length || !cs.taps.length) continue;
-      const taps = rs.taps.flatMap((th) => cs.taps.map((tw) => ({ d: (th.o * OW + tw.o) * cb, w: (th.k * FW + tw.k) * cb })));
-      const k = generatedGatherKernel(backend, { cb, n: cs.count, xstep: g.strideWidth * cb, xs: g.strideHeight * W * cb, dstep: cb, ds: OW * cb, taps, P, fma });
+      const taps = rs.taps.flatMap((th) => cs.taps.map((tw) => ({ d: (th.o * OW + tw.o) * db, w: (th.k * FW + tw.k) * db })));
+      const k = generatedGatherKernel(backend, { cb, n: cs.count, xstep: g.strideWidth * cb, xs: g.strideHeight * W * cb, dstep: db, ds: OW * db, taps, P, M, fma });
       if (!k) return undefined;
       calls.push({ dx: (rs.start * W + cs.start) * cb, rows: rs.count, k });
     }
@@ -165,7 +178,7 @@ export function gatherGenPlan(backend: WasmBackend, g: ConvGeometry, P: number, 
   return calls;
 }
 
-/** Images `[n0, n1)` of a multiplier-1 input gradient by generated kernels (plain data: a worker can run it; byte addresses). */
+/** Images `[n0, n1)` of an input gradient by generated kernels (plain data: a worker can run it; byte addresses). */
 export interface GatherGenJob { g: ConvGeometry; P: number; fma: boolean; dx: number; dy: number; w: number; n0: number; n1: number }
 
 /** Run the generated gather calls of images `[job.n0, job.n1)` with this memory's kernels. */

@@ -79,16 +79,18 @@ describe('wasm depthwise input gradient, gather path (depthwiseGather.ts, simdGa
     }
   });
 
-  it('multiplier 1, generated kernels (at every stride here): 1 to 5 positions per block, fused or not, match the table kernels and the cpu backend', async () => {
+  it('generated kernels, multiplier 1 and 2 (at every stride here): 1 to 5 positions per block, fused or not, match the table kernels and the cpu backend', async () => {
     gatherTuning.strided = true;
     const r0 = rng(1700);
     const cases: Case[] = [
-      ...HAND.filter((c) => c.f[3] === 1),
+      ...HAND,
       { x: [2, 14, 14, 32], f: [3, 3, 32, 1], pad: 'same' }, // stride 1: taps of a row share dy loads
+      { x: [2, 14, 13, 16], f: [3, 3, 16, 2], pad: 'same' },
+      { x: [1, 7, 9, 4], f: [5, 3, 4, 2], pad: 'valid' },
       { x: [1, 9, 7, 8], f: [3, 3, 8, 1], pad: 'valid' },
       { x: [3, 6, 11, 12], f: [5, 5, 12, 1], pad: 'same' },
       { x: [1, 5, 5, 4], f: [1, 3, 4, 1], pad: [[0, 0], [0, 0], [2, 0], [0, 0]] },
-      ...stridedCases(33, 30).filter((c) => c.f[3] === 1),
+      ...stridedCases(33, 30),
     ];
     depthwiseInputTuning.gatherStride1 = 'always';
     for (const [i, c] of cases.entries()) {
@@ -109,13 +111,15 @@ describe('wasm depthwise input gradient, gather path (depthwiseGather.ts, simdGa
   });
 
   it('generated kernel specs: only what the code can hold', () => {
-    const spec = { cb: 64, n: 5, xstep: 64, xs: 640, dstep: 64, ds: 640, taps: [{ d: 0, w: 0 }, { d: 64, w: 64 }], P: 4, fma: false };
+    const spec = { cb: 64, n: 5, xstep: 64, xs: 640, dstep: 64, ds: 640, taps: [{ d: 0, w: 0 }, { d: 64, w: 64 }], P: 4, M: 1 as const, fma: false };
     expect(gatherGenApplies(spec)).toBe(true);
     expect(gatherGenBody(spec).length).toBeGreaterThan(0);
     expect(gatherGenApplies({ ...spec, cb: 40 })).toBe(false);
     expect(gatherGenApplies({ ...spec, taps: [] })).toBe(false);
     expect(gatherGenApplies({ ...spec, taps: [{ d: -64, w: 0 }] })).toBe(false);
     expect(gatherGenApplies({ ...spec, P: 0 })).toBe(false);
+    expect(gatherGenApplies({ ...spec, M: 3 as 1 })).toBe(false);
+    expect(gatherGenApplies({ ...spec, M: 2, P: 20, taps: Array(12).fill({ d: 0, w: 0 }) })).toBe(false);
     expect(gatherGenApplies({ ...spec, P: 62 })).toBe(false);
   });
 
