@@ -4,8 +4,9 @@
  * Formula (NHWC input `[n, h, w, c]`, filter `[fh, fw, c, M]`, output channel `c*M + m`):
  * `dW[kh, kw, c, m] = Σ_{n, oh, ow} x[n, oh*sh + kh*dh - padTop, ow*sw + kw*dw - padLeft, c] · dy[n, oh, ow, c*M + m]`.
  *
- `M = 1`, `C` a multiple of 4, at most 9 taps (the common case): per-geometry generated kernels
- * (depthwiseFilterGenSweep.ts, any stride, dilation and padding; x and dy read in address order).
+ * `M ∈ {1, 2}`, `C` a multiple of 4, at most 9 taps (the common case): per-geometry generated kernels
+ * (depthwiseFilterGenSweep.ts, any stride, dilation and padding; x and dy read in address order; at
+ * `M = 2` x's lanes are duplicated by shuffles).
  * Other `C·M` multiples of 4 with `M ∈ {1, 2, 4}`: the wasm SIMD path of depthwiseInPlace.ts
  * (x read in place; with `M = 1`, simdFilterRows.ts's kernels: stride 1 register-accumulating rows,
  * strided all tap rows per call so x streams in address order; with `M = 2`, its register-accumulating
@@ -44,9 +45,10 @@ const KERNEL = 'DepthwiseConv2dNativeBackpropFilter';
 export const depthwiseFilterChunking = { floats: 1 << 21 };
 
 /**
- * Tuning: `generated` — `M = 1` (≤ 9 taps, `C % 4 = 0`) at any stride goes to the generated kernels
+ * Tuning: `generated` — `M = 1` and `M = 2` (≤ 9 taps, `C % 4 = 0`) at any stride go to the generated kernels
  * (at stride 1 they took the place of `maddr`: 65–72 % → 75–78 % of matMul with 2 threads, 74 → 94 %
- * with 1, on 64×28²×32; interleaved A/B against XNNPACK's matMul, 2026-12-01). `rows`: otherwise `M = 1` on the in-place path uses simdFilterRows.ts's kernels — stride 1 `maddr`
+ * with 1, on 64×28²×32; interleaved A/B against XNNPACK's matMul, 2026-12-01; at `M = 2`, of
+ * `rowsM2`: 4.65–5.10 → 3.30–3.48 ms on 64×28²×32×2, 1 and 2 threads, bench/depthwiseAB.mjs, loaded host). `rows`: otherwise `M = 1` on the in-place path uses simdFilterRows.ts's kernels — stride 1 `maddr`
  * (accumulators in registers along a row; 81 % → 96 % of matMul on 64×28²×32), strided `maddk`
  * (madd1's loop body, all tap rows per call; ~40 % → ~50 % on 64×28²×64 stride 2).
  */

@@ -51,6 +51,8 @@ export interface GenSpec {
   aoff: number[];
   /** Fused multiply-add (relaxed SIMD) instead of mul + add (the channels-innermost body). */
   fma?: boolean;
+  /** Channel multiplier (default 1); 2 only with the channels-innermost body (depthwiseFilterStream.ts). */
+  M?: 1 | 2;
 }
 
 /** A generated kernel: `acc_t += Σ x·dy` over `rows` rows of `spec.n` positions (see the module comment). */
@@ -116,9 +118,11 @@ export function genModule(s: GenSpec): Uint8Array {
   return kernelModule([{ name: 'k', params: 4, body }]);
 }
 
-/** Whether a spec can be generated: 1 to 9 taps (registers), `cb` a positive multiple of 16, n ≥ 1. */
+/** Whether a spec can be generated: 1 to 9 taps (registers), `cb` a positive multiple of 16, n ≥ 1, `M` 1 (or 2 with the channels-innermost body). */
 export function genApplies(s: GenSpec): boolean {
   const T = s.xoff.length;
+  const M = s.M ?? 1;
+  if (M !== 1 && (M !== 2 || genTuning.stream <= 0)) return false;
   return T >= 1 && T <= 9 && s.aoff.length === T && s.cb > 0 && s.cb % 16 === 0 && s.n >= 1 && [...s.xoff, ...s.aoff].every((o) => o >= 0);
 }
 
@@ -127,6 +131,6 @@ const caches = new WeakMap<object, Map<string, GenKernel | null>>();
 /** The kernel for `spec` bound to the backend's memory (compiled once per geometry); undefined without wasm SIMD. */
 export function generatedFilterKernel(backend: WasmBackend, spec: GenSpec): GenKernel | undefined {
   if (!genApplies(spec)) return undefined;
-  const key = JSON.stringify([spec.cb, spec.n, spec.xstep, spec.xs, spec.ds, spec.xoff, spec.aoff, spec.fma === true, genTuning]);
+  const key = JSON.stringify([spec.cb, spec.n, spec.xstep, spec.xs, spec.ds, spec.xoff, spec.aoff, spec.fma === true, spec.M ?? 1, genTuning]);
   return generatedKernel<GenKernel>(backend, caches, key, () => genModule(spec));
 }

@@ -1,9 +1,10 @@
 /**
- * Depthwise filter gradient (`M = 1`, at most 9 taps) with per-geometry generated kernels
- * (depthwiseFilterGen.ts), reading x and dy in place and accumulating straight into the output.
+ * Depthwise filter gradient (`M = 1`, or 2 with the channels-innermost body; at most 9 taps) with
+ * per-geometry generated kernels (depthwiseFilterGen.ts), reading x and dy in place and accumulating
+ * straight into the output.
  *
- * Formula (filter `[fh, fw, C, 1]`, `ih = oh·sh + kh·dh - padTop`, `iw = ow·sw + kw·dw - padLeft`):
- * `dW[kh, kw, c, 0] = Σ_{n, oh, ow} x[n, ih, iw, c] · dy[n, oh, ow, c]` over in-range `(ih, iw)`.
+ * Formula (filter `[fh, fw, C, M]`, `ih = oh·sh + kh·dh - padTop`, `iw = ow·sw + kw·dw - padLeft`):
+ * `dW[kh, kw, c, m] = Σ_{n, oh, ow} x[n, ih, iw, c] · dy[n, oh, ow, c·M + m]` over in-range `(ih, iw)`.
  *
  * The output rows split into ranges where the set of in-range `kh` is constant (breakpoints at each
  * `kh`'s valid range), the columns likewise for `kw`; each (row range × column range) rectangle has
@@ -25,10 +26,11 @@ import { POOL_PARTS, runJobs, splitRange, sumParts } from './simdPool.js';
 import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
-/** Whether this path applies: `M = 1`, `C` a multiple of 4, 1 to 9 taps, some output. */
+/** Whether this path applies: `M = 1` (or 2 with the channels-innermost body), `C` a multiple of 4, 1 to 9 taps, some output. */
 export function genSweepApplies(g: ConvGeometry): boolean {
   const taps = g.filterHeight * g.filterWidth;
-  return g.outChannels === g.inChannels && g.inChannels % 4 === 0 && taps >= 1 && taps <= 9 && g.batch * g.outHeight * g.outWidth > 0;
+  const M = g.outChannels / g.inChannels;
+  return (M === 1 || (M === 2 && genTuning.stream > 0)) && g.inChannels % 4 === 0 && taps >= 1 && taps <= 9 && g.batch * g.outHeight * g.outWidth > 0;
 }
 
 /** Ranges `[lo, hi)` of `0..n` on which the set of valid filter indices `k` is constant, with that set. */
@@ -57,19 +59,21 @@ function makePlan(backend: WasmBackend, g: ConvGeometry, fma: boolean): Call[] |
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW } = g;
   const { strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW, padTop, padLeft } = g;
   const cb = 4 * C;
+  const M = g.outChannels / C as 1 | 2;
+  const db = M * cb; // bytes of one dy position (and of one tap's accumulators)
   const calls: Call[] = [];
   for (const r of tapRanges(OH, SH, DH, padTop, H, FH)) {
     for (const q of tapRanges(OW, SW, DW, padLeft, W, FW)) {
       const [kh0, kw0] = [r.ks[0], q.ks[0]];
       const taps = r.ks.flatMap((kh) => q.ks.map((kw) => [kh, kw]));
       const k = generatedFilterKernel(backend, {
-        cb, n: q.hi - q.lo, xstep: SW * cb, xs: SH * W * cb, ds: OW * cb,
+        cb, n: q.hi - q.lo, xstep: SW * cb, xs: SH * W * cb, ds: OW * db,
         xoff: taps.map(([kh, kw]) => ((kh - kh0) * DH * W + (kw - kw0) * DW) * cb),
-        aoff: taps.map(([kh, kw]) => (kh * FW + kw) * cb),
-        fma,
+        aoff: taps.map(([kh, kw]) => (kh * FW + kw) * db),
+        fma, M,
       });
       if (!k) return undefined;
-      calls.push({ k, x: ((r.lo * SH + kh0 * DH - padTop) * W + q.lo * SW + kw0 * DW - padLeft) * cb, d: (r.lo * OW + q.lo) * cb, rows: r.hi - r.lo });
+      calls.push({ k, x: ((r.lo * SH + kh0 * DH - padTop) * W + q.lo * SW + kw0 * DW - padLeft) * cb, d: (r.lo * OW + q.lo) * db, rows: r.hi - r.lo });
     }
   }
   return calls;

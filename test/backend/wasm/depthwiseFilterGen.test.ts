@@ -8,12 +8,13 @@ import { tapRanges } from '../../../src/backend/wasm/depthwiseFilterGenSweep.js'
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
 import { type DwCase as Case, type Pad, dwOutShape as outShape, dwFilterGrad as filterGrad } from './depthwiseCases.js';
 
-/** Multiplier-1 cases with at most 9 taps (the generated path's domain), mostly strided, some with dilations. */
-function cases(seed: number, count: number): Case[] {
+/** Cases with multiplier `M` and at most 9 taps (the generated path's domain), mostly strided, some with dilations. */
+function cases(seed: number, count: number, M = 1): Case[] {
   const r = rng(seed);
   const out: Case[] = [{ x: [2, 28, 28, 64], f: [3, 3, 64, 1], pad: 'same', strides: [2, 2] }, { x: [1, 13, 11, 8], f: [3, 3, 8, 1], pad: 'same', strides: [2, 2] },
     { x: [2, 12, 14, 4], f: [1, 7, 4, 1], pad: [[0, 0], [1, 2], [3, 0], [0, 0]], strides: [3, 2] }, { x: [1, 9, 9, 12], f: [3, 3, 12, 1], pad: 'valid', strides: [2, 1] },
     { x: [1, 3, 3, 4], f: [3, 3, 4, 1], pad: 'same', strides: [2, 2] }, { x: [1, 2, 2, 4], f: [3, 3, 4, 1], pad: 3, strides: [2, 2] }];
+  if (M !== 1) out.splice(0, out.length, ...out.map((c) => ({ ...c, f: [c.f[0], c.f[1], c.f[2], M] as Case['f'] })));
   while (out.length < count) {
     const kind = randInt(r, 0, 3);
     const pad: Pad = kind === 0 ? 'same' : kind === 1 ? 'valid' : kind === 2 ? randInt(r, 0, 3)
@@ -23,7 +24,7 @@ function cases(seed: number, count: number): Case[] {
     const fh = randInt(r, 1, 3);
     const fw = randInt(r, 1, Math.floor(9 / fh));
     const d: [number, number] | undefined = kind === 1 && randInt(r, 0, 1) ? [randInt(r, 1, 2), randInt(r, 1, 2)] : undefined;
-    const c: Case = { x: [randInt(r, 1, 3), randInt(r, 1, 13), randInt(r, 1, 13), ch], f: [fh, fw, ch, 1], pad: d ? 'valid' : pad, strides: d ? [1, 1] : s, dilations: d };
+    const c: Case = { x: [randInt(r, 1, 3), randInt(r, 1, 13), randInt(r, 1, 13), ch], f: [fh, fw, ch, M], pad: d ? 'valid' : pad, strides: d ? [1, 1] : s, dilations: d };
     if (d) c.strides = [1, 1];
     const o = outShape(c);
     if (o[1] >= 1 && o[2] >= 1 && (c.strides![0] > 1 || c.strides![1] > 1 || out.length % 4 === 0)) out.push(c);
@@ -60,6 +61,18 @@ describe('wasm depthwise filter gradient, per-geometry generated kernels (depthw
         const r = rng(1700 + i);
         const dW = await cpuAndWasm(filterGrad(c, randomValues(r, c.x), randomValues(r, outShape(c))));
         expectClose(dW.cpu[0], dW.wasm[0], 1e-4, `mode ${JSON.stringify(modes[k])} ${JSON.stringify(c)}`);
+      }
+    }
+  });
+
+  it('multiplier 2 (channels-innermost body, x lanes duplicated): matches the cpu backend on 24 shapes, 1-3 positions per block, fused or not', async () => {
+    for (const [stream, fma] of [[2, true], [1, false], [3, true], [2, false]] as const) {
+      genTuning.stream = stream;
+      relaxedSimdTuning.enabled = fma;
+      for (const [i, c] of cases(57, stream === 2 && fma ? 24 : 10, 2).entries()) {
+        const r = rng(1800 + i);
+        const dW = await cpuAndWasm(filterGrad(c, randomValues(r, c.x), randomValues(r, outShape(c))));
+        expectClose(dW.cpu[0], dW.wasm[0], 1e-4, `M = 2, stream ${stream}, fma ${fma} ${JSON.stringify(c)}`);
       }
     }
   });
