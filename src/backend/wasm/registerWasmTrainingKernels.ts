@@ -22,6 +22,7 @@ import { depthwiseBackpropFilterConfig } from './depthwiseBackpropFilter.js';
 import { depthwiseBackpropInputConfig } from './depthwiseBackpropInput.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './maxPoolGrad.js';
+import { tileConfig } from './tile.js';
 import { transposeConfig } from './transpose.js';
 import { sumLeadingAxesConfig } from './sumLeadingAxes.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
@@ -43,6 +44,7 @@ const CONFIGS: readonly tf.KernelConfig[] = [
   identityConfig,
   maxPoolGradConfig,
   transposeConfig,
+  tileConfig,
 ];
 
 /** Kernel names phasewise registers for the 'wasm' backend. */
@@ -78,7 +80,8 @@ function wasmIsReady(): boolean {
  * - `Identity`: shares the input's data, as the cpu backend does — the tensors a gradient saves are
  *   no longer copied on every step;
  * - `MaxPoolGrad`: the first maximum of each window gets the gradient (2×2 stride-2 windows in SIMD);
- * - `Transpose` of the last two axes (sizes that are multiples of 4): SIMD 4×4 blocks.
+ * - `Transpose` of the last two axes (sizes that are multiples of 4): SIMD 4×4 blocks;
+ * - `Tile` by block copies (the batch-norm gradient tiles a per-channel vector over the activation).
  *
  * The SIMD kernels use relaxed SIMD's fused multiply-add where the engine has it (relaxedSimd.ts;
  * under Node 20 it is switched on at run time, `PHASEWISE_WASM_FMA=0` keeps mul + add).
