@@ -1,6 +1,7 @@
 import { tf } from './tf.js';
 import { registerWasmTrainingKernels } from './wasm/registerWasmTrainingKernels.js';
-import { wasmThreadCount, withThreadedWasm } from './wasm/threadedWasm.js';
+import { wasmThreadCount, withThreadedWasm, xnnThreadCount } from './wasm/threadedWasm.js';
+import { simdPoolThreads } from './wasm/simdPool.js';
 
 /** What `initBackend()` chose. `threads` is how many threads the backend computes with. */
 export interface BackendInfo {
@@ -8,7 +9,7 @@ export interface BackendInfo {
   name: 'tensorflow' | 'wasm' | 'cpu';
   /** The npm package that provides it, e.g. '@tensorflow/tfjs-backend-wasm'. */
   package: string;
-  /** Threads the backend's kernels compute with (wasm: XNNPACK's thread pool, see PHASEWISE_WASM_THREADS). */
+  /** Threads the backend's kernels compute with (wasm: phasewise's SIMD pool and XNNPACK's, see PHASEWISE_WASM_THREADS and PHASEWISE_XNN_THREADS). */
   threads: number;
 }
 
@@ -61,7 +62,8 @@ async function tryWasm(): Promise<BackendInfo | string> {
     const start = () => tf.setBackend('wasm');
     let ok = false;
     if (threads > 1 && !tf.findBackend('wasm')) {
-      ok = await withThreadedWasm(threads, wasm, start).catch(() => false);
+      simdPoolThreads.threads = threads;
+      ok = await withThreadedWasm(threads, wasm, start, xnnThreadCount(threads)).catch(() => false);
       // tfjs forgets a failed initialisation: the single-threaded build is still there to try
       if (!ok) console.error(`phasewise: the threaded wasm build did not start; using the single-threaded one (PHASEWISE_WASM_THREADS=1 skips the attempt)`);
     }
@@ -70,7 +72,7 @@ async function tryWasm(): Promise<BackendInfo | string> {
     await tf.ready();
     registerWasmTrainingKernels();
     for (const hook of wasmReadyHooks) hook();
-    return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', threads: Math.max(1, wasm.getThreadsCount()) };
+    return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', threads: Math.max(1, simdPoolThreads.threads, wasm.getThreadsCount()) };
   } catch (e) {
     return `@tensorflow/tfjs-backend-wasm: ${(e as Error).message.split('\n')[0]}`;
   }
@@ -148,7 +150,7 @@ export function initBackend(prefer?: BackendPreference): Promise<BackendInfo> {
       forced = parsePreference(process.env.PHASEWISE_BACKEND, 'PHASEWISE_BACKEND');
       source = `PHASEWISE_BACKEND=${forced}`;
     }
-    wasmThreadCount(); // validates PHASEWISE_WASM_THREADS before anything starts
+    xnnThreadCount(wasmThreadCount()); // validates PHASEWISE_WASM_THREADS and PHASEWISE_XNN_THREADS before anything starts
   } catch (e) {
     return Promise.reject(e);
   }

@@ -100,13 +100,16 @@ function start(memory: object, workers: number): State {
  * without shared memory, when {@link simdPoolTuning} is off, or while its workers are still loading
  * (the first call starts them).
  */
+/** Threads the pool computes with, the caller included (0: as many as XNNPACK's pool; set by initBackend). */
+export const simdPoolThreads = { threads: 0 };
+
 export function simdPool(backend: WasmBackend): SimdPool | undefined {
   if (!simdPoolTuning.enabled) return undefined;
   const heap = heapMemory(backend);
   if (!heap || !isShared(heap.memory)) return undefined;
   let state = states.get(heap.memory);
   if (state === undefined) {
-    const threads = xnnThreads(backend);
+    const threads = simdPoolThreads.threads || xnnThreads(backend);
     // (running from sources, as under vitest, there is no compiled worker: no pool)
     state = threads > 1 && existsSync(fileURLToPath(WORKER)) ? start(heap.memory, threads - 1) : null;
     states.set(heap.memory, state);

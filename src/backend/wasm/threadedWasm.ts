@@ -91,7 +91,7 @@ class PthreadWorker extends NodeWorker {
  * (the global `Worker`, which emscripten sets to worker_threads' in Node anyway, stays the pthread
  * worker class so the pool can grow later). Returns `start`'s result.
  */
-export async function withThreadedWasm<T>(threads: number, wasm: WasmThreadsApi, start: () => Promise<T>): Promise<T> {
+export async function withThreadedWasm<T>(threads: number, wasm: WasmThreadsApi, start: () => Promise<T>, xnnThreads = threads): Promise<T> {
   const g = globalThis as unknown as Record<string, unknown>;
   const OrigBlob = g.Blob as typeof Blob;
   const origCreate = URL.createObjectURL;
@@ -113,7 +113,7 @@ export async function withThreadedWasm<T>(threads: number, wasm: WasmThreadsApi,
   Object.defineProperty(globalThis, 'Worker', { get: () => PthreadWorker, set: () => {}, configurable: true });
   os.cpus = () => Array.from({ length: 2 * threads }, () => origCpus()[0]);
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
-  wasm.setThreadsCount(threads);
+  wasm.setThreadsCount(xnnThreads);
   try {
     const r = await start();
     // emscripten refs a worker while it runs a pthread; XNNPACK's pool threads run for the
@@ -147,6 +147,30 @@ export function wasmThreadCount(env: string | undefined = process.env.PHASEWISE_
   const n = Number(env);
   if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
     throw new RangeError(`PHASEWISE_WASM_THREADS is ${JSON.stringify(env)}; allowed: an integer from 1 to ${MAX_WASM_THREADS}`);
+  }
+  return n;
+}
+
+/**
+ * How many of the `threads` XNNPACK's own pool uses: `PHASEWISE_XNN_THREADS` (1 … threads) if set,
+ * else all of them. phasewise's SIMD pool keeps all `threads` either way. `1` keeps XNNPACK's
+ * kernels (element-wise ops, pooling, first-layer convolutions) on the calling thread: its pool
+ * wakes and spin-waits for its other threads on every op, however small, and on two cores that
+ * competes with phasewise's pool — the digits run (`npm start`, 2 threads) took 8.2–10.2 s with 1
+ * against 10.6–11.5 s with 2 (interleaved, 2026-12-01), while the CNN step and the VGG row stayed
+ * within noise or got slower (112 vs 105 ms; 189–230 vs 203–207 ms).
+ *
+ * @example
+ * ```ts
+ * xnnThreadCount(2);        // 2 (unset)
+ * xnnThreadCount(2, '1');   // 1
+ * ```
+ */
+export function xnnThreadCount(threads: number, env: string | undefined = process.env.PHASEWISE_XNN_THREADS): number {
+  if (env === undefined || env === '') return threads;
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 1 || n > threads) {
+    throw new RangeError(`PHASEWISE_XNN_THREADS is ${JSON.stringify(env)}; allowed: an integer from 1 to ${threads} (the wasm threads, PHASEWISE_WASM_THREADS)`);
   }
   return n;
 }

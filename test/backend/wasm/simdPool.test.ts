@@ -88,4 +88,20 @@ describe('SIMD worker pool (simdPool.ts)', () => {
     }
     expect(res.failure).toMatch(/SIMD worker task 'noSuchTask' failed on worker\(s\) 0/);
   });
+
+  it('PHASEWISE_XNN_THREADS=1: XNNPACK on the calling thread, phasewise\'s pool still on both threads', () => {
+    const script = `
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from 'phasewise';
+const { simdPool, simdPoolReady } = await import(${JSON.stringify(dist('simdPool.js'))});
+const info = await initBackend('wasm');
+const backend = tf.backend();
+const ready = await simdPoolReady(backend);
+console.log(JSON.stringify({ threads: info.threads, xnn: backend.wasm.tfjs.getThreadsCount(), ready, size: simdPool(backend)?.size }));
+`;
+    const res = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, PHASEWISE_WASM_THREADS: '2', PHASEWISE_XNN_THREADS: '1', PHASEWISE_QUIET: '1' }, encoding: 'utf8', timeout: 60_000,
+    }));
+    expect(res).toEqual({ threads: 2, xnn: 1, ready: true, size: 1 });
+  });
 });

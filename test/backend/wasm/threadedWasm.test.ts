@@ -7,7 +7,7 @@ import { heapMemory, isShared } from '../../../src/backend/wasm/heapModule.js';
 import { simdKernels } from '../../../src/backend/wasm/simdMadd.js';
 import { depthwiseKernels } from '../../../src/backend/wasm/simdDepthwise.js';
 import { MADD_WASM } from '../../../src/backend/wasm/simdMadd.js';
-import { MAX_WASM_THREADS, wasmThreadCount } from '../../../src/backend/wasm/threadedWasm.js';
+import { MAX_WASM_THREADS, wasmThreadCount, xnnThreadCount } from '../../../src/backend/wasm/threadedWasm.js';
 import { withSharedMemoryImport } from '../../../src/backend/wasm/wasmOps.js';
 import type { WasmBackend } from '../../../src/backend/wasm/wasmHeap.js';
 
@@ -95,6 +95,26 @@ describe('wasmThreadCount', () => {
     for (const bad of ['0', '9', '1.5', 'two', '-1']) {
       expect(() => wasmThreadCount(bad)).toThrow(new RangeError(`PHASEWISE_WASM_THREADS is "${bad}"; allowed: an integer from 1 to 8`));
     }
+  });
+
+  it('reads PHASEWISE_XNN_THREADS (1 … the wasm threads), else all of them', () => {
+    expect(xnnThreadCount(2, undefined)).toBe(2);
+    expect(xnnThreadCount(2, '')).toBe(2);
+    expect(xnnThreadCount(2, '1')).toBe(1);
+    expect(xnnThreadCount(4, '3')).toBe(3);
+    for (const bad of ['0', '3', '1.5', 'one']) {
+      expect(() => xnnThreadCount(2, bad)).toThrow(new RangeError(`PHASEWISE_XNN_THREADS is "${bad}"; allowed: an integer from 1 to 2 (the wasm threads, PHASEWISE_WASM_THREADS)`));
+    }
+  });
+
+  it('initBackend rejects a bad PHASEWISE_XNN_THREADS before starting anything', async () => {
+    process.env.PHASEWISE_XNN_THREADS = '9';
+    try {
+      await expect(initBackend('cpu')).rejects.toThrow(/PHASEWISE_XNN_THREADS is "9"/);
+    } finally {
+      delete process.env.PHASEWISE_XNN_THREADS;
+    }
+    expect(tf.getBackend()).toBe('wasm');
   });
 
   it('initBackend rejects a bad PHASEWISE_WASM_THREADS before starting anything', async () => {

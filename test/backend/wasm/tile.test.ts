@@ -57,7 +57,7 @@ describe("wasm Tile by block copies (phasewise's replacement)", () => {
       const mean = tf.tensor1d([0.1, -0.2, 0.3, 0]);
       const variance = tf.tensor1d([1, 2, 0.5, 4]);
       const [offset, scale] = [tf.tensor1d([0, 0.5, -1, 2]), tf.tensor1d([1, -2, 0.5, 3])];
-      return tf.grad((t: tf.Tensor4D) => tf.sum(tf.square(tf.batchNorm(t, mean, variance, offset, scale, 1e-3))))(x);
+      return tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.batchNorm(t as tf.Tensor4D, mean, variance, offset, scale, 1e-3))))(x);
     };
     await initBackend('cpu');
     const cpu = tf.tidy(() => Array.from(grad().dataSync()));
