@@ -157,8 +157,8 @@ export function wasmThreadCount(env: string | undefined = process.env.PHASEWISE_
  * kernels (element-wise ops, pooling, first-layer convolutions) on the calling thread: its pool
  * wakes and spin-waits for its other threads on every op, however small, and on two cores that
  * competes with phasewise's pool — the digits run (`npm start`, 2 threads) took 8.2–10.2 s with 1
- * against 10.6–11.5 s with 2 (interleaved, 2026-12-01), while the CNN step and the VGG row stayed
- * within noise or got slower (112 vs 105 ms; 189–230 vs 203–207 ms).
+ * against 10.6–11.5 s with 2 (interleaved, 2026-12-01), while the bench's CNN step (103–126 vs
+ * 72–92 ms) and VGG 128 px row (209–237 vs 173–183 ms) got slower (`node bench/cnnVgg.mjs`, 3 runs each).
  *
  * @example
  * ```ts
