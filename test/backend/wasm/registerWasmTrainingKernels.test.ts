@@ -22,6 +22,7 @@ const names = [
   'Identity',
   'MaxPoolGrad',
   'Transpose',
+  'Tile',
 ];
 
 describe('registerWasmTrainingKernels', () => {
