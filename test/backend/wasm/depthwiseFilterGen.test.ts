@@ -38,6 +38,7 @@ describe('wasm depthwise filter gradient, per-geometry generated kernels (depthw
     genTuning.touch = true;
     genTuning.unroll = 0;
     genTuning.stream = 2;
+    genTuning.reuse = true;
     relaxedSimdTuning.enabled = true;
   });
 
@@ -74,6 +75,20 @@ describe('wasm depthwise filter gradient, per-geometry generated kernels (depthw
         const dW = await cpuAndWasm(filterGrad(c, randomValues(r, c.x), randomValues(r, outShape(c))));
         expectClose(dW.cpu[0], dW.wasm[0], 1e-4, `M = 2, stream ${stream}, fma ${fma} ${JSON.stringify(c)}`);
       }
+    }
+  });
+
+  it('loads each x vector once per block or once per use, with bitwise the same sums (multipliers 1 and 2, 2-4 positions per block)', async () => {
+    await initBackend('wasm');
+    for (const [i, c] of [...cases(59, 8), ...cases(61, 6, 2)].entries()) {
+      const r = rng(1900 + i);
+      const [x, dy] = [randomValues(r, c.x), randomValues(r, outShape(c))];
+      genTuning.stream = 2 + (i % 3);
+      const run = (reuse: boolean) => {
+        genTuning.reuse = reuse;
+        return tf.tidy(() => filterGrad(c, x, dy)().dataSync().slice() as Float32Array);
+      };
+      expect(Array.from(run(true)), JSON.stringify(c)).toEqual(Array.from(run(false)));
     }
   });
 
