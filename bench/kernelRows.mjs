@@ -68,7 +68,8 @@ function runners(k, x, w, dy) {
 /**
  * Print the kernel table. `withStock(f)` runs f with stock wasm kernels, `onCpu(f)` on the cpu
  * backend; `only` (optional) keeps the cases whose name contains one of its strings; `baseline(a, b)`
- * is the reference matMul (XNNPACK's). Returns rows `{ name, gflops, matmulGflops }` for the summary.
+ * is the reference matMul (XNNPACK's). Returns rows `{ name, gflops, matmulGflops, ms, passMs }` for the summary
+ * (`passMs`: depthwise cases, the time of a plain element-wise pass over x, timed with them).
  */
 export async function kernelRows({ reps, withStock, onCpu, only, baseline = tf.matMul }) {
   console.log(`kernel (batch 64, 3×3 'same')                 wasm ms  GFLOP/s  matMul GF/s  %matMul  stock ms   cpu ms`);
@@ -80,7 +81,11 @@ export async function kernelRows({ reps, withStock, onCpu, only, baseline = tf.m
     const run = runners(k, x, w, dy);
     // the kernels and the matching matMul, interleaved (same contention for all)
     const kinds = L.c === 1 && !L.dw ? ['filter', 'forward'] : ['filter', 'input', 'forward'];
-    const best = timeCalls([() => baseline(a, b), ...kinds.map((kind) => run[kind])], reps);
+    // depthwise layers move more bytes than they compute on: a plain pass over x (tf.add(x, 1): x read
+    // and a same-size tensor written, as the input gradient writes dx) is timed with them, for scale
+    const pass = L.dw ? [() => tf.add(x, 1)] : [];
+    const best = timeCalls([() => baseline(a, b), ...kinds.map((kind) => run[kind]), ...pass], reps);
+    const passMs = L.dw ? best[kinds.length + 1] : undefined;
     const mmG = gflops(k.flop, best[0]);
     const stock = withStock(() => {
       const r = {};
@@ -105,7 +110,10 @@ export async function kernelRows({ reps, withStock, onCpu, only, baseline = tf.m
       const stockForward = kind === 'forward' && (L.dw || L.c < 8);
       console.log(`${label.padEnd(46)}${f1(ms)} ${f1(g)}  ${f1(mmG)}    ${f0(pct)}%${f1(stock[kind])} ${f0(cpu[kind])}` +
         (stockForward ? '   (stock forward conv, for scale)' : ''));
-      if (!stockForward) rows.push({ name: label, gflops: g, matmulGflops: mmG });
+      if (!stockForward) rows.push({ name: label, gflops: g, matmulGflops: mmG, ms, passMs });
+    }
+    if (passMs !== undefined) {
+      console.log(`   (memory reference: tf.add(x, 1) over x ${k.xShape.join('×')}, ${(4 * k.xShape.reduce((p, v) => p * v, 1) / 1e6).toFixed(1)} MB read and as much written: ${passMs.toFixed(2)} ms)`);
     }
     tf.dispose([x, w, dy, a, b]);
   }
