@@ -6,9 +6,11 @@
  * `dx[n, ih, iw, c] = Σ_{kh, kw, m} dy[n, oh, ow, c·M + m] · W[kh, kw, c, m]` over the taps with
  * `oh = (ih + padTop - kh·dh) / sh` and `ow = (iw + padLeft - kw·dw) / sw` integral and inside dy.
  * Along each axis, dx indices of one phase (`ih mod sh`) step dy by exactly one row per `sh` rows,
- * so the indices of a phase split into a few segments (borders, interior) with a constant tap list;
- * each (row segment × column segment) of an image is one call of simdGather.ts's kernel with
- * `T = rowTaps · colTaps` taps (dx positions no tap reaches are set to 0).
+ * so the indices of a phase split into a few segments (gatherSegments.ts: borders, interior) with a
+ * constant tap list; each (row segment × column segment) of an image is one call of a kernel with
+ * `T = rowTaps · colTaps` taps (dx positions no tap reaches are set to 0): at stride 1 the kernel
+ * generated for that call's geometry (depthwiseGatherGen.ts), strided the table-driven kernel of
+ * simdGather.ts.
  *
  * @example
  * ```ts
@@ -42,8 +44,9 @@ function gcd(a: number, b: number): number {
 /**
  * Tuning: `generated` = positions per block of the per-geometry generated kernels
  * (depthwiseGatherGen.ts) used at stride 1 (`strided`: at every stride);
- * 0: the table-driven kernels of simdGather.ts. On 64×28²×32 3×3 stride 1, interleaved
- * (bench/_tmp, 2026-12-01): 1.2–1.5 ms against 2.2–3.3 ms with 1 or 2 threads, P = 3…6 alike;
+ * 0: the table-driven kernels of simdGather.ts. On 64×28²×32 3×3 stride 1, interleaved in one
+ * process (2026-12-01; `node bench/depthwiseAB.mjs 28,32,1,1` times both): 1.2–1.5 ms against 2.2–3.3 ms
+ * with 1 or 2 threads, P = 3…6 alike;
  * on 64×28²×64 stride 2 the table kernels stayed ahead (1.74–2.00 against 1.88–2.55 ms), hence `strided: false`.
  */
 export const gatherTuning = { generated: 4, strided: false };
@@ -92,7 +95,7 @@ function zeroUnreached(backend: WasmBackend, g: ConvGeometry, dx: TensorInfo, ze
   }
 }
 
-/** Multiplier 1 by the generated kernels of depthwiseGatherGen.ts (requires their plan for `g`). */
+/** The gather by the generated kernels of depthwiseGatherGen.ts (requires their plan for `g`). */
 function generatedGather(backend: WasmBackend, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, P: number, fma: boolean, inShape: number[]): TensorInfo {
   const dx = backend.makeOutput(inShape, 'float32');
   const [dxPtr, dyPtr, w] = [heapAddress(backend, dx), heapAddress(backend, dy), heapAddress(backend, filter)];
