@@ -18,7 +18,7 @@
  */
 import { convMadds, type ConvGeometry } from './convGeometry.js';
 import { generatedFilterKernel, genTuning } from './depthwiseFilterGen.js';
-import { heapMemory } from './heapModule.js';
+import { perMemory } from './heapModule.js';
 import type { GenKernel } from './depthwiseFilterGen.js';
 import { validRange } from './depthwiseInPlace.js';
 import { relaxedSimd } from './relaxedSimd.js';
@@ -79,17 +79,12 @@ function makePlan(backend: WasmBackend, g: ConvGeometry, fma: boolean): Call[] |
   return calls;
 }
 
-const plans = new WeakMap<object, { key: string; calls: Call[] | undefined }>();
+const plans = new WeakMap<object, Map<string, Call[] | undefined>>();
 
-/** {@link makePlan}, remembered for the last geometry per memory (a call runs up to POOL_PARTS jobs of one geometry). */
+/** {@link makePlan}, kept per geometry and memory (heapModule.ts's perMemory). */
 function plan(backend: WasmBackend, g: ConvGeometry, fma: boolean): Call[] | undefined {
-  const memory = heapMemory(backend)?.memory;
-  const key = JSON.stringify([g, fma, genTuning]); // the kernels depend on the tuning too
-  const last = memory ? plans.get(memory) : undefined;
-  if (last && last.key === key) return last.calls;
-  const calls = makePlan(backend, g, fma);
-  if (memory) plans.set(memory, { key, calls });
-  return calls;
+  // the kernels depend on the tuning too
+  return perMemory(backend, plans, JSON.stringify([g, fma, genTuning]), () => makePlan(backend, g, fma));
 }
 
 /** Images `[n0, n1)` into the accumulators at `acc` (plain data: a worker can run it; byte addresses). */

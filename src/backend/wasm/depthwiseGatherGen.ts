@@ -27,7 +27,7 @@
 import { leb, sleb, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, SHUFFLE32, kernelModule } from './wasmOps.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { axisSegments } from './gatherSegments.js';
-import { generatedKernel, heapMemory } from './heapModule.js';
+import { generatedKernel, perMemory } from './heapModule.js';
 import { maddInto } from './relaxedSimd.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -165,17 +165,11 @@ function makePlan(backend: WasmBackend, g: ConvGeometry, P: number, fma: boolean
   return calls;
 }
 
-const plans = new WeakMap<object, { key: string; calls: GenCall[] | undefined }>();
+const plans = new WeakMap<object, Map<string, GenCall[] | undefined>>();
 
-/** {@link makePlan}, remembered for the last geometry per memory (one JSON key per call, not one per kernel). */
+/** {@link makePlan}, kept per geometry and memory (heapModule.ts's perMemory). */
 export function gatherGenPlan(backend: WasmBackend, g: ConvGeometry, P: number, fma: boolean): GenCall[] | undefined {
-  const memory = heapMemory(backend)?.memory;
-  const key = JSON.stringify([g, P, fma]);
-  const last = memory ? plans.get(memory) : undefined;
-  if (last && last.key === key) return last.calls;
-  const calls = makePlan(backend, g, P, fma);
-  if (memory) plans.set(memory, { key, calls });
-  return calls;
+  return perMemory(backend, plans, JSON.stringify([g, P, fma]), () => makePlan(backend, g, P, fma));
 }
 
 /** Images `[n0, n1)` of an input gradient by generated kernels (plain data: a worker can run it; byte addresses). */

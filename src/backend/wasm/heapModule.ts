@@ -66,8 +66,34 @@ export function boundKernels<K>(backend: WasmBackend, cache: WeakMap<object, K |
   return kernels ?? undefined;
 }
 
-/** Generated modules kept per memory (then the cache starts over). */
-export const GENERATED_CACHE_SIZE = 64;
+/**
+ * Entries kept per memory by {@link perMemory} (then that memory's map starts over). Generated modules
+ * and plans are per layer geometry — a few per layer (one per border / interior call shape) — so a
+ * whole network's fit: with a smaller cap, a model with more geometries than the cap recompiled its
+ * kernels on every call.
+ */
+export const GENERATED_CACHE_SIZE = 1024;
+
+/**
+ * The value for `key` kept in `caches` per wasm memory (made by `make` the first time), or a fresh
+ * `make()` when the backend has no heap memory.
+ *
+ * @example
+ * ```ts
+ * const plan = perMemory(backend, plans, JSON.stringify(g), () => makePlan(g));
+ * ```
+ */
+export function perMemory<V>(backend: WasmBackend, caches: WeakMap<object, Map<string, V>>, key: string, make: () => V): V {
+  const memory = heapMemory(backend)?.memory;
+  if (!memory) return make();
+  let cache = caches.get(memory);
+  if (!cache) caches.set(memory, (cache = new Map()));
+  if (cache.has(key)) return cache.get(key) as V;
+  const v = make();
+  if (cache.size >= GENERATED_CACHE_SIZE) cache.clear();
+  cache.set(key, v);
+  return v;
+}
 
 /**
  * The export `k` of a per-geometry generated module bound to the backend's memory, compiled once per
@@ -81,13 +107,5 @@ export const GENERATED_CACHE_SIZE = 64;
 export function generatedKernel<K>(backend: WasmBackend, caches: WeakMap<object, Map<string, K | null>>, key: string, build: () => Uint8Array): K | undefined {
   const heap = heapMemory(backend);
   if (!heap) return undefined;
-  let cache = caches.get(heap.memory);
-  if (!cache) caches.set(heap.memory, (cache = new Map()));
-  let k = cache.get(key);
-  if (k === undefined) {
-    k = (instantiateOnHeap(heap, build())?.k as K | undefined) ?? null;
-    if (cache.size >= GENERATED_CACHE_SIZE) cache.clear();
-    cache.set(key, k);
-  }
-  return k ?? undefined;
+  return perMemory(backend, caches, key, () => (instantiateOnHeap(heap, build())?.k as K | undefined) ?? null) ?? undefined;
 }
