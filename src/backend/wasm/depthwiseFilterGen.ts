@@ -30,7 +30,7 @@
  * generatedFilterKernel(backend, spec)?.(xAddr, dyAddr, accAddr, 13);
  * ```
  */
-import { leb, sleb, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, kernelModule } from './wasmOps.js';
+import { leb, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, kernelModule, CONST } from './wasmOps.js';
 import { generatedKernel } from './heapModule.js';
 import { streamBody, streamVectors } from './depthwiseFilterStream.js';
 import type { WasmBackend } from './wasmHeap.js';
@@ -69,7 +69,6 @@ export type GenKernel = (x: number, d: number, acc: number, rows: number) => voi
 export const genTuning = { unroll: 0, touch: true, stream: 2, reuse: true };
 
 
-const CONST = (v: number) => [0x41, ...sleb(v)];
 
 // params x0 d1 acc2 rows3; i32 locals c4 xp5 dp6 ap7 j8; v128 dv9, accumulators 10 + t
 /** Read one word per 64-byte line of `[base + from, base + to)` (`base` in local `b`): the loads are independent, so the lines arrive in parallel. */

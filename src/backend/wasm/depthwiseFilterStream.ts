@@ -20,17 +20,15 @@
  * const body = streamBody(spec, 4, relaxedSimd());   // spec: a GenSpec (depthwiseFilterGen.ts)
  * ```
  */
-import { get, set, tee, ADD, SUB, LT_U, LOOP, END, BR_IF0, LOAD, STORE, SHUFFLE32, leb, sleb } from './wasmOps.js';
+import { get, set, tee, ADD, SUB, LT_U, LOOP, END, BR_IF0, LOAD, STORE, SHUFFLE32, leb, CONST, SHL } from './wasmOps.js';
 import { maddInto } from './relaxedSimd.js';
 import { genTuning, type GenSpec } from './depthwiseFilterGen.js';
 
-const CONST = (v: number) => [0x41, ...sleb(v)];
 
 // params x0 d1 acc2 rows3; i32 locals c4 xp5 dp6 j7 xc8 dc9 ac10;
 // v128: dy 11 … 11+P·M-1, then M accumulators, then per distinct x offset of a block its x (and with
 // M = 2 x's two lane-duplicated halves)
 const [C, XP, DP, J, XC, DC, AC] = [4, 5, 6, 7, 8, 9, 10];
-const SHL = 0x74;
 
 /** The x byte offsets a block of `p` positions reads, in first-use order (tap-major), each once. */
 function xOffsets(s: GenSpec, p: number): number[] {

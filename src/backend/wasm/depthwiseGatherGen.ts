@@ -24,7 +24,7 @@
  * generatedGatherKernel(backend, { cb, n: 26, xstep: cb, xs: ds, dstep: cb, ds, taps, P: 4, M: 1, fma: true })?.(dx, dy, w, 26);
  * ```
  */
-import { leb, sleb, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, SHUFFLE32, kernelModule } from './wasmOps.js';
+import { leb, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, SHUFFLE32, kernelModule, CONST, SHL } from './wasmOps.js';
 import type { ConvGeometry } from './convGeometry.js';
 import { axisSegments } from './gatherSegments.js';
 import { generatedKernel, perMemory } from './heapModule.js';
@@ -55,8 +55,6 @@ export interface GatherSpec {
 /** A generated gather kernel: `rows` rows of `spec.n` dx positions (see the module comment). */
 export type GatherGenKernel = (dx: number, d: number, w: number, rows: number) => void;
 
-const CONST = (v: number) => [0x41, ...sleb(v)];
-const SHL = 0x74;
 // params dx0 d1 w2 rows3; i32 locals c4 xp5 dp6 j7 xc8 dc9 wc10; v128 D 11, acc 12…12+P-1, weights 12+P…
 const [C, XP, DP, J, XC, DC, WC, D] = [4, 5, 6, 7, 8, 9, 10, 11];
 

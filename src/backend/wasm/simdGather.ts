@@ -18,7 +18,7 @@
  * k?.[11][1](dx, 8 * C, 8 * W * C, dy, 4 * C, 4 * OW * C, tab, 4 * C, 14, 1);
  * ```
  */
-import { leb, sleb, get, set, tee, ADD, SUB, LT_U, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, kernelModule, SHUFFLE32 } from './wasmOps.js';
+import { leb, sleb, get, set, tee, ADD, SUB, LT_U, SHL, MUL4, ADD4, LOOP, END, BR_IF0, LOAD, STORE, kernelModule, SHUFFLE32 } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -56,7 +56,7 @@ function body(M: number, T: number, U: number): number[] {
     ...taps.flatMap((t) => [...get(16), ...get(O(t)), ADD, ...set(D(t))]),
     0x41, 0x00, ...set(10),
     ...LOOP, //  channel groups
-    ...(M === 2 ? [...get(10), 0x41, 0x01, 0x74, ...set(17)] : []), // c2 = 2c
+    ...(M === 2 ? [...get(10), 0x41, 0x01, SHL, ...set(17)] : []), // c2 = 2c
     ...Array.from({ length: U }, (_, u) => value(u)).flat(),
     ...get(10), 0x41, ...sleb(16 * U), ADD, ...tee(10), ...get(7), LT_U, ...BR_IF0, END, // while (c += 16) < cb
     ...get(15), ...get(1), ADD, ...set(15), ...get(16), ...get(4), ADD, ...set(16),

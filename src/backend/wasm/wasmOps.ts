@@ -42,11 +42,14 @@ export const name = (s: string) => [...leb(s.length), ...Array.from(s, (ch) => c
 export const get = (i: number) => [0x20, i];
 export const set = (i: number) => [0x21, i];
 export const tee = (i: number) => [0x22, i];
-/** i32.add, i32.sub, i32.lt_u, i32.shr_u. */
+/** i32.add, i32.sub, i32.lt_u, i32.shl, i32.shr_u. */
 export const ADD = 0x6a;
 export const SUB = 0x6b;
 export const LT_U = 0x49;
+export const SHL = 0x74;
 export const SHR_U = 0x76;
+/** i32.const `v`. */
+export const CONST = (v: number) => [0x41, ...sleb(v)];
 /** v128.load / v128.store at a constant byte offset (align 0). */
 export const LOAD = (off = 0) => [0xfd, 0x00, 0x00, ...leb(off)];
 export const STORE = (off = 0) => [0xfd, 0x0b, 0x00, ...leb(off)];
