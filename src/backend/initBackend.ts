@@ -62,8 +62,9 @@ async function tryWasm(): Promise<BackendInfo | string> {
     const start = () => tf.setBackend('wasm');
     let ok = false;
     if (threads > 1 && !tf.findBackend('wasm')) {
-      simdPoolThreads.threads = threads;
       ok = await withThreadedWasm(threads, wasm, start, xnnThreadCount(threads)).catch(() => false);
+      // phasewise's pool (started at its first kernel call) takes every thread, XNNPACK's maybe fewer
+      if (ok) simdPoolThreads.threads = threads;
       // tfjs forgets a failed initialisation: the single-threaded build is still there to try
       if (!ok) console.error(`phasewise: the threaded wasm build did not start; using the single-threaded one (PHASEWISE_WASM_THREADS=1 skips the attempt)`);
     }
