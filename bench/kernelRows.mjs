@@ -1,4 +1,4 @@
-// Per-kernel rows of `npm run bench:kernels`: each gradient kernel (and phasewise's forward Conv2D) on wasm with phasewise's kernels
+// Per-kernel rows of `npm run bench:kernels`: each gradient kernel (and phasewise's forward Conv2D and depthwise) on wasm with phasewise's kernels
 // (ms, GFLOP/s), next to the wasm backend's own matMul GFLOP/s at the matching size (the product
 // the kernel reduces to, same flops), the stock wasm kernel where one exists, and the cpu backend
 // (timed once on a batch of CPU_BATCH and scaled linearly to the full batch). Each case's kernels
@@ -106,8 +106,8 @@ export async function kernelRows({ reps, withStock, onCpu, only, baseline = tf.m
       const label = `${k.names[kind === 'filter' ? 0 : kind === 'input' ? 1 : 2].replace('DepthwiseConv2dNative', 'Depthwise')} ${L.name}`;
       const g = gflops(k.flop, ms);
       const pct = (100 * g) / mmG;
-      // phasewise's forward Conv2D (the direct kernel) takes cin ≥ 8, cout % 8 == 0; depthwise forward is stock
-      const stockForward = kind === 'forward' && (L.dw || L.c < 8);
+      // phasewise's forward Conv2D (the direct kernel) takes cin ≥ 8, cout % 8 == 0; its depthwise forward stride 1, multiplier 1, C % 4 == 0
+      const stockForward = kind === 'forward' && (L.dw ? L.dw !== 1 || L.c % 4 !== 0 || L.s !== 1 : L.c < 8);
       console.log(`${label.padEnd(46)}${f1(ms)} ${f1(g)}  ${f1(mmG)}    ${f0(pct)}%${f1(stock[kind])} ${f0(cpu[kind])}` +
         (stockForward ? '   (stock forward conv, for scale)' : ''));
       if (!stockForward) rows.push({ name: label, gflops: g, matmulGflops: mmG, ms, passMs });

@@ -20,6 +20,7 @@ import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter.js';
 import { conv2dBackpropInputConfig } from './conv2dBackpropInput.js';
 import { depthwiseBackpropFilterConfig } from './depthwiseBackpropFilter.js';
 import { depthwiseBackpropInputConfig } from './depthwiseBackpropInput.js';
+import { depthwiseForwardConfig } from './depthwiseForward.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './maxPoolGrad.js';
 import { tileConfig } from './tile.js';
@@ -39,6 +40,7 @@ const CONFIGS: readonly tf.KernelConfig[] = [
   conv2dBackpropInputConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
+  depthwiseForwardConfig,
   unsortedSegmentSumConfig,
   sumLeadingAxesConfig,
   identityConfig,
@@ -72,7 +74,9 @@ function wasmIsReady(): boolean {
  *   `sh·sw` sub-pixel convolutions for strides, `col2im(dy · Wᵀ)` with dilations;
  * - `DepthwiseConv2dNativeBackpropFilter` / `DepthwiseConv2dNativeBackpropInput`:
  *   `dW[kh,kw,c,m] = Σ x[…, c]·dy[…, c*M+m]`, `dx[…, c] = Σ_{kh,kw,m} dy[…, c*M+m]·W[kh,kw,c,m]`
- *   (C·M % 4 == 0: small hand-assembled wasm SIMD kernels on the backend's heap);
+ *   (C·M % 4 == 0: wasm SIMD kernels on the backend's heap, many generated per layer geometry);
+ * - `DepthwiseConv2dNative` at stride 1 with multiplier 1 and `C % 4 == 0`: the input gradient's generated gather
+ *   kernels on x and the unflipped filter (the stock kernel otherwise);
  * - `UnsortedSegmentSum` (the gradient of gather, i.e. embeddings): `out[s, …] = Σ_{i: ids[i]=s} x[i, …]`;
  * - `Sum` over a block of leading/middle axes, e.g. bias gradients: `out[o, j] = Σ_r x[o, r, j]` in one
  *   pass, without a transpose; `Add` of a per-channel vector (a bias) and `SquaredDifference` of

@@ -18,6 +18,7 @@ import { directCalls } from './directMatMul.js';
 import { winogradTransform } from './winograd.js';
 import { depthwiseGatherImages } from './depthwiseGather.js';
 import { depthwiseGatherGenImages } from './depthwiseGatherGen.js';
+import { depthwiseForwardImages } from './depthwiseForward.js';
 import { depthwiseFilterImages, depthwiseInputImages } from './depthwiseInPlaceRun.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -27,6 +28,7 @@ export const SIMD_TASKS: Record<string, (backend: WasmBackend, job: never) => vo
   depthwiseInput: depthwiseInputImages,
   depthwiseGather: (backend, job) => depthwiseGatherImages(backend, job),
   depthwiseGatherGen: depthwiseGatherGenImages,
+  depthwiseForward: depthwiseForwardImages,
   depthwiseGenerated: depthwiseGenImages,
   smallKFilter: (backend, job) => smallKImages(backend, job),
   phasePlanes: phasePlanesImages,

@@ -17,6 +17,7 @@ const names = [
   'Conv2DBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
+  'DepthwiseConv2dNative',
   'UnsortedSegmentSum',
   'Sum',
   'Identity',

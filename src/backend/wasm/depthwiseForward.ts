@@ -1,0 +1,111 @@
+/**
+ * wasm kernel for `DepthwiseConv2dNative` (the forward depthwise convolution), multiplier 1, by the
+ * per-geometry generated gather kernels of depthwiseGatherGen.ts: a forward depthwise convolution has
+ * the input gradient's shape — every output value is one sum over the taps of per-channel products —
+ * with x in dy's place and the filter unflipped. Stride 1 (any dilation); the stock XNNPACK kernel stays
+ * in use for the rest (strides, other multipliers, `C % 4 ≠ 0`, more than 16 taps, other dtypes or data formats). On 64×28²×32
+ * 3×3 stride 1 the stock kernel ran at 63 % of XNNPACK's matMul of the same flops (bench:kernels).
+ * An integer `pad` follows tfjs' geometry (computeConv2DInfo sizes both axes with the filter height
+ * and stride height), as the cpu backend does; the stock wasm kernel leaves outputs unwritten when
+ * that differs from its own sizing (x [1, 4, 7, 5], filter [1, 2, 5, 1], strides [1, 3], pad 1).
+ *
+ * Formula (NHWC, filter `[fh, fw, C, 1]`):
+ * `y[n, oh, ow, c] = Σ_{kh, kw} x[n, oh·sh + kh·dh − padTop, ow·sw + kw·dw − padLeft, c] · W[kh, kw, c, 0]`
+ * over the in-range input positions. The output rows split into ranges with one set of in-range `kh`
+ * (tapRanges), the columns likewise; each (row range × column range) is one generated call per
+ * image; outputs no tap reaches are 0.
+ *
+ * @example
+ * ```ts
+ * await initBackend('wasm');   // registers it
+ * const y = tf.depthwiseConv2d(x, w, 1, 'same');   // x [64, 28, 28, 32], w [3, 3, 32, 1]
+ * ```
+ */
+import { tf } from '../tf.js';
+import { convGeometry, convMadds, type ConvGeometry } from './convGeometry.js';
+import { generatedGatherKernel, type GatherGenKernel } from './depthwiseGatherGen.js';
+import { tapRanges } from './depthwiseFilterGenSweep.js';
+import { perMemory } from './heapModule.js';
+import { relaxedSimd } from './relaxedSimd.js';
+import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
+import { f32, heapAddress, replacingConfig, stockKernel } from './wasmHeap.js';
+import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
+
+const KERNEL = 'DepthwiseConv2dNative';
+
+/**
+ * Tuning: output positions per block of the generated kernels (0: the stock kernel for every call);
+ * `strided`: take strided layers too. Interleaved against the stock kernel (2026-12-01, 2 / 1 threads):
+ * 64×28²×32 s1 0.90 vs 1.67 / 1.60 vs 3.33 ms, 64×14²×128 s1 1.29 vs 1.82 / 2.01 vs 3.09, 64×56²×32 s1
+ * 3.81 vs 8.27 / 5.07 vs 13.12; but 64×28²×64 s2 1.10 vs 0.98 / 2.68 vs 2.31 — strided layers stay stock.
+ */
+export const depthwiseForwardTuning = { positions: 4, strided: false };
+
+interface Call { k: GatherGenKernel; y: number; x: number; rows: number }
+
+/** The generated calls of `g` and whether they cover every output (else the rest is zeroed first); undefined when a kernel is unavailable. */
+function makePlan(backend: WasmBackend, g: ConvGeometry, P: number, fma: boolean): { calls: Call[]; covered: boolean } | undefined {
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW } = g;
+  const { strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW, padTop, padLeft } = g;
+  const cb = 4 * C;
+  const calls: Call[] = [];
+  let outputs = 0;
+  for (const r of tapRanges(OH, SH, DH, padTop, H, FH)) {
+    for (const q of tapRanges(OW, SW, DW, padLeft, W, FW)) {
+      const [kh0, kw0] = [r.ks[0], q.ks[0]];
+      const taps = r.ks.flatMap((kh) => q.ks.map((kw) => ({ d: ((kh - kh0) * DH * W + (kw - kw0) * DW) * cb, w: (kh * FW + kw) * cb })));
+      const k = generatedGatherKernel(backend, { cb, n: q.hi - q.lo, xstep: cb, xs: OW * cb, dstep: SW * cb, ds: SH * W * cb, taps, P, M: 1, fma });
+      if (!k) return undefined;
+      calls.push({ k, y: (r.lo * OW + q.lo) * cb, x: ((r.lo * SH + kh0 * DH - padTop) * W + q.lo * SW + kw0 * DW - padLeft) * cb, rows: r.hi - r.lo });
+      outputs += (r.hi - r.lo) * (q.hi - q.lo);
+    }
+  }
+  return { calls, covered: outputs === OH * OW };
+}
+
+const plans = new WeakMap<object, Map<string, { calls: Call[]; covered: boolean } | undefined>>();
+
+function plan(backend: WasmBackend, g: ConvGeometry, P: number, fma: boolean) {
+  return perMemory(backend, plans, JSON.stringify([g, P, fma]), () => makePlan(backend, g, P, fma));
+}
+
+/** Images `[n0, n1)` of a forward depthwise convolution (plain data: a worker can run it; byte addresses). */
+export interface ForwardJob { g: ConvGeometry; P: number; fma: boolean; y: number; x: number; w: number; n0: number; n1: number }
+
+/** Run the generated calls of images `[job.n0, job.n1)` with this memory's kernels. */
+export function depthwiseForwardImages(backend: WasmBackend, job: ForwardJob): void {
+  const { g } = job;
+  const p = plan(backend, g, job.P, job.fma);
+  if (!p) throw new Error('phasewise depthwise forward: no generated kernels on this memory');
+  const [yImage, xImage] = [4 * g.outHeight * g.outWidth * g.outChannels, 4 * g.inHeight * g.inWidth * g.inChannels];
+  for (let n = job.n0; n < job.n1; n++) {
+    for (const c of p.calls) c.k(job.y + n * yImage + c.y, job.x + n * xImage + c.x, job.w, c.rows);
+  }
+}
+
+/** `y` by the generated kernels, or undefined where they do not apply (see the module comment). */
+export function depthwiseForwardOurs(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, attrs: Record<string, unknown>): TensorInfo | undefined {
+  const P = depthwiseForwardTuning.positions;
+  if (P <= 0 || (attrs.dataFormat ?? 'NHWC') !== 'NHWC' || x.dtype !== 'float32' || filter.dtype !== 'float32') return undefined;
+  if (x.shape.length !== 4 || filter.shape.length !== 4 || filter.shape[3] !== 1 || x.shape[3] % 4 !== 0) return undefined;
+  const g = convGeometry(KERNEL, x.shape, filter.shape, attrs, true);
+  if ((g.strideHeight > 1 || g.strideWidth > 1) && !depthwiseForwardTuning.strided) return undefined;
+  const fma = relaxedSimd();
+  const p = g.batch * g.outHeight * g.outWidth > 0 ? plan(backend, g, P, fma) : undefined;
+  if (!p) return undefined;
+  const y = backend.makeOutput([g.batch, g.outHeight, g.outWidth, g.outChannels], 'float32');
+  if (!p.covered) f32(backend, y).fill(0);
+  const [yAt, xAt, w] = [heapAddress(backend, y), heapAddress(backend, x), heapAddress(backend, filter)];
+  const jobs: ForwardJob[] = splitRange(g.batch, POOL_PARTS).map(([n0, n1]) => ({ g, P, fma, y: yAt, x: xAt, w, n0, n1 }));
+  runJobs(backend, 'depthwiseForward', jobs, (job) => depthwiseForwardImages(backend, job), convMadds(g));
+  return y;
+}
+
+function depthwiseForward(args: KernelArgs): TensorInfo {
+  const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
+  return depthwiseForwardOurs(args.backend as WasmBackend, x, filter, args.attrs ?? {}) ??
+    stockKernel(KERNEL)(args as Parameters<ReturnType<typeof stockKernel>>[0]);
+}
+
+/** Kernel config registered by {@link registerWasmTrainingKernels} (replacing the stock one). */
+export const depthwiseForwardConfig: tf.KernelConfig = replacingConfig(KERNEL, depthwiseForward);
