@@ -37,7 +37,8 @@ const KERNEL = 'DepthwiseConv2dNative';
  * Tuning: output positions per block of the generated kernels (0: the stock kernel for every call);
  * `strided`: take strided layers too. Interleaved against the stock kernel (2026-12-01, 2 / 1 threads):
  * 64×28²×32 s1 0.90 vs 1.67 / 1.60 vs 3.33 ms, 64×14²×128 s1 1.29 vs 1.82 / 2.01 vs 3.09, 64×56²×32 s1
- * 3.81 vs 8.27 / 5.07 vs 13.12; but 64×28²×64 s2 1.10 vs 0.98 / 2.68 vs 2.31 — strided layers stay stock.
+ * 3.81 vs 8.27 / 5.07 vs 13.12; but 64×28²×64 s2 1.10 vs 0.98 / 2.68 vs 2.31 — strided layers stay
+ * stock, unless their pad is an integer.
  */
 export const depthwiseForwardTuning = { positions: 4, strided: false };
 
@@ -89,7 +90,8 @@ export function depthwiseForwardOurs(backend: WasmBackend, x: TensorInfo, filter
   if (P <= 0 || (attrs.dataFormat ?? 'NHWC') !== 'NHWC' || x.dtype !== 'float32' || filter.dtype !== 'float32') return undefined;
   if (x.shape.length !== 4 || filter.shape.length !== 4 || filter.shape[3] !== 1 || x.shape[3] % 4 !== 0) return undefined;
   const g = convGeometry(KERNEL, x.shape, filter.shape, attrs, true);
-  if ((g.strideHeight > 1 || g.strideWidth > 1) && !depthwiseForwardTuning.strided) return undefined;
+  // strided layers go to the stock kernel, except with an integer pad (which it gets wrong, see below)
+  if ((g.strideHeight > 1 || g.strideWidth > 1) && !depthwiseForwardTuning.strided && typeof attrs.pad !== 'number') return undefined;
   const fma = relaxedSimd();
   const p = g.batch * g.outHeight * g.outWidth > 0 ? plan(backend, g, P, fma) : undefined;
   if (!p) return undefined;

@@ -88,6 +88,18 @@ describe('wasm DepthwiseConv2dNative, multiplier 1 by generated gather kernels (
     ours.forEach((v, k) => expectClose(stock[k], v, 1e-5, `output ${k}`));
   });
 
+  it('by default: strided layers by the stock kernel, but an integer pad (which the stock kernel gets wrong) by the generated one', async () => {
+    for (const [i, c] of [
+      { x: [2, 13, 13, 16], f: [3, 3, 16, 1], pad: 'same', strides: [2, 2] },
+      { x: [1, 4, 7, 8], f: [1, 2, 8, 1], pad: 1, strides: [1, 3] },
+      { x: [1, 9, 8, 4], f: [3, 2, 4, 1], pad: 2, strides: [2, 1] },
+    ].entries() as IterableIterator<[number, Case]>) {
+      const r = rng(2300 + i);
+      const y = await cpuAndWasm(forward(c, randomValues(r, c.x), randomValues(r, c.f)));
+      expectClose(y.cpu[0], y.wasm[0], 1e-5, JSON.stringify(c));
+    }
+  });
+
   it('leaks no tensors and no wasm buffers', async () => {
     await initBackend('wasm');
     for (const [i, c] of HAND.entries()) {
