@@ -91,6 +91,20 @@ describe('forward Conv2D through the SIMD direct-convolution kernel (directConv.
     for (const [i, c] of FIXED.entries()) expect(Array.from(await check(c, 30 + i)), JSON.stringify(c)).toEqual(Array.from(whole[i]));
   });
 
+  it('refuses an integer pad with a non-square filter or strides where the stock kernel would compute it wrong, naming the fix', async () => {
+    await initBackend('wasm');
+    const x = tf.ones([1, 4, 7, 3]);
+    const w = tf.ones([1, 2, 3, 4]);
+    const before = tf.memory().numTensors;
+    expect(() => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, [1, 3], 1)).toThrow(
+      "Conv2D: pad is 1 with filter 1×2 and strides [1,3]; the wasm backend computes wrong values for an integer pad unless filter and strides are square (tfjs sizes the output from their heights): pass the padding explicitly, [[0, 0], [1, 1], [1, 1], [0, 0]], or 'same' / 'valid'");
+    expect(tf.memory().numTensors).toBe(before);
+    const y = tf.conv2d(x as tf.Tensor4D, tf.ones([3, 3, 3, 4]) as tf.Tensor4D, 1, 1); // square: the stock kernel is right
+    expect(y.shape).toEqual([1, 4, 7, 4]);
+    expect(y.dataSync()[0]).toBe(12); // a corner: 2×2 inputs × 3 channels
+    tf.dispose([x, w, y]);
+  });
+
   it('leaves other shapes to the stock kernel, with the same results', async () => {
     await check({ x: [2, 7, 7, 3], f: [3, 3, 3, 16], s: [1, 1], d: [1, 1], pad: 'same' }, 40); // cin < 8
     await check({ x: [2, 7, 7, 8], f: [3, 3, 8, 10], s: [1, 1], d: [1, 1], pad: 'same' }, 41); // cout % 8 ≠ 0
