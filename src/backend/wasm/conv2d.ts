@@ -40,24 +40,31 @@ export function conv2dOurs(backend: WasmBackend, x: TensorInfo, filter: TensorIn
 }
 
 /**
- * The kernel function (also called directly by the input gradient of a dilated convolution). Where
- * phasewise's kernels do not apply it calls the stock one — except for an integer `pad` with a
- * non-square filter or strides, where tfjs sizes the output from the filter height and stride height
- * alone and stock tfjs-backend-wasm 4.22 computes wrong values (x [1, 4, 7, 3], filter [1, 2, 3, 4],
- * strides [1, 3], pad 1: off by up to 1.23 against the cpu backend): that is an error naming the fix.
+ * Throw for an integer `pad` with a non-square filter or strides, which a stock wasm kernel would be
+ * handed: tfjs sizes the output from the filter height and stride height alone, and stock
+ * tfjs-backend-wasm 4.22 computes wrong values there (x [1, 4, 7, 3], filter [1, 2, 3, 4], strides
+ * [1, 3], pad 1: off by up to 1.23 against the cpu backend). The error names the explicit padding.
+ */
+export function refuseStockIntegerPad(kernel: string, filter: TensorInfo, attrs: Record<string, unknown>): void {
+  const { pad, strides } = attrs as { pad?: unknown; strides?: number | number[] };
+  const [sh, sw] = Array.isArray(strides) ? [strides[0], strides[1] ?? strides[0]] : [strides, strides];
+  if (typeof pad === 'number' && pad > 0 && (filter.shape[0] !== filter.shape[1] || sh !== sw)) {
+    throw new Error(`${kernel}: pad is ${pad} with filter ${filter.shape[0]}×${filter.shape[1]} and strides ${JSON.stringify(strides)}; ` +
+      `the wasm backend computes wrong values for an integer pad unless filter and strides are square (tfjs sizes the output from their heights): ` +
+      `pass the padding explicitly, [[0, 0], [${pad}, ${pad}], [${pad}, ${pad}], [0, 0]], or 'same' / 'valid'`);
+  }
+}
+
+/**
+ * The kernel function (also called directly by the input gradient of a dilated convolution): phasewise's
+ * kernels, else the stock one (see {@link refuseStockIntegerPad}).
  */
 export function conv2dForward(args: KernelArgs): TensorInfo {
   const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
   const attrs = args.attrs ?? {};
   const ours = conv2dOurs(args.backend as WasmBackend, x, filter, attrs);
   if (ours) return ours;
-  const { pad, strides } = attrs as { pad?: unknown; strides?: number | number[] };
-  const [sh, sw] = Array.isArray(strides) ? [strides[0], strides[1] ?? strides[0]] : [strides, strides];
-  if (typeof pad === 'number' && pad > 0 && (filter.shape[0] !== filter.shape[1] || sh !== sw)) {
-    throw new Error(`Conv2D: pad is ${pad} with filter ${filter.shape[0]}×${filter.shape[1]} and strides ${JSON.stringify(strides)}; ` +
-      `the wasm backend computes wrong values for an integer pad unless filter and strides are square (tfjs sizes the output from their heights): ` +
-      `pass the padding explicitly, [[0, 0], [${pad}, ${pad}], [${pad}, ${pad}], [0, 0]], or 'same' / 'valid'`);
-  }
+  refuseStockIntegerPad(KERNEL, filter, attrs);
   return stockKernel('Conv2D')(args as Parameters<ReturnType<typeof stockKernel>>[0]);
 }
 

@@ -16,7 +16,7 @@
  */
 import { tf } from '../tf.js';
 import { matMulOurs } from './batchMatMul.js';
-import { conv2dOurs } from './conv2d.js';
+import { conv2dOurs, refuseStockIntegerPad } from './conv2d.js';
 import { disposeInfo, stockKernel, replacingConfig } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -53,8 +53,9 @@ function fusedConv2d(args: KernelArgs): TensorInfo {
   const attrs = (args.attrs ?? {}) as Record<string, unknown> & FusedAttrs;
   const y = known(attrs.activation) && (attrs.activation !== 'prelu' || inputs.preluActivationWeights)
     ? conv2dOurs(backend, inputs.x, inputs.filter, attrs) : undefined;
-  if (!y) return stockKernel('FusedConv2D')(args as Parameters<ReturnType<typeof stockKernel>>[0]);
-  return epilogue(backend, y, inputs, attrs);
+  if (y) return epilogue(backend, y, inputs, attrs);
+  refuseStockIntegerPad('FusedConv2D', inputs.filter, attrs);
+  return stockKernel('FusedConv2D')(args as Parameters<ReturnType<typeof stockKernel>>[0]);
 }
 
 function fusedMatMul(args: KernelArgs): TensorInfo {

@@ -98,6 +98,7 @@ describe('forward Conv2D through the SIMD direct-convolution kernel (directConv.
     const before = tf.memory().numTensors;
     expect(() => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, [1, 3], 1)).toThrow(
       "Conv2D: pad is 1 with filter 1×2 and strides [1,3]; the wasm backend computes wrong values for an integer pad unless filter and strides are square (tfjs sizes the output from their heights): pass the padding explicitly, [[0, 0], [1, 1], [1, 1], [0, 0]], or 'same' / 'valid'");
+    expect(() => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: [1, 3], pad: 1, activation: 'relu' })).toThrow(/^FusedConv2D: pad is 1 with filter 1×2/);
     expect(tf.memory().numTensors).toBe(before);
     const y = tf.conv2d(x as tf.Tensor4D, tf.ones([3, 3, 3, 4]) as tf.Tensor4D, 1, 1); // square: the stock kernel is right
     expect(y.shape).toEqual([1, 4, 7, 4]);
