@@ -23,7 +23,7 @@
  */
 import { tf } from '../tf.js';
 import { convGeometry, convMadds, type ConvGeometry } from './convGeometry.js';
-import { generatedGatherKernel, type GatherGenKernel } from './depthwiseGatherGen.js';
+import { generatedGatherKernel, runGenCalls, type GenCall } from './depthwiseGatherGen.js';
 import { tapRanges } from './depthwiseFilterGenSweep.js';
 import { perMemory } from './heapModule.js';
 import { relaxedSimd } from './relaxedSimd.js';
@@ -42,14 +42,13 @@ const KERNEL = 'DepthwiseConv2dNative';
  */
 export const depthwiseForwardTuning = { positions: 4, strided: false };
 
-interface Call { k: GatherGenKernel; y: number; x: number; rows: number }
 
 /** The generated calls of `g` and whether they cover every output (else the rest is zeroed first); undefined when a kernel is unavailable. */
-function makePlan(backend: WasmBackend, g: ConvGeometry, P: number, fma: boolean): { calls: Call[]; covered: boolean } | undefined {
+function makePlan(backend: WasmBackend, g: ConvGeometry, P: number, fma: boolean): { calls: GenCall[]; covered: boolean } | undefined {
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW } = g;
   const { strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW, padTop, padLeft } = g;
   const cb = 4 * C;
-  const calls: Call[] = [];
+  const calls: GenCall[] = [];
   let outputs = 0;
   for (const r of tapRanges(OH, SH, DH, padTop, H, FH)) {
     for (const q of tapRanges(OW, SW, DW, padLeft, W, FW)) {
@@ -57,14 +56,14 @@ function makePlan(backend: WasmBackend, g: ConvGeometry, P: number, fma: boolean
       const taps = r.ks.flatMap((kh) => q.ks.map((kw) => ({ d: ((kh - kh0) * DH * W + (kw - kw0) * DW) * cb, w: (kh * FW + kw) * cb })));
       const k = generatedGatherKernel(backend, { cb, n: q.hi - q.lo, xstep: cb, xs: OW * cb, dstep: SW * cb, ds: SH * W * cb, taps, P, M: 1, fma });
       if (!k) return undefined;
-      calls.push({ k, y: (r.lo * OW + q.lo) * cb, x: ((r.lo * SH + kh0 * DH - padTop) * W + q.lo * SW + kw0 * DW - padLeft) * cb, rows: r.hi - r.lo });
+      calls.push({ k, out: (r.lo * OW + q.lo) * cb, in: ((r.lo * SH + kh0 * DH - padTop) * W + q.lo * SW + kw0 * DW - padLeft) * cb, rows: r.hi - r.lo });
       outputs += (r.hi - r.lo) * (q.hi - q.lo);
     }
   }
   return { calls, covered: outputs === OH * OW };
 }
 
-const plans = new WeakMap<object, Map<string, { calls: Call[]; covered: boolean } | undefined>>();
+const plans = new WeakMap<object, Map<string, { calls: GenCall[]; covered: boolean } | undefined>>();
 
 function plan(backend: WasmBackend, g: ConvGeometry, P: number, fma: boolean) {
   return perMemory(backend, plans, JSON.stringify([g, P, fma]), () => makePlan(backend, g, P, fma));
@@ -78,10 +77,7 @@ export function depthwiseForwardImages(backend: WasmBackend, job: ForwardJob): v
   const { g } = job;
   const p = plan(backend, g, job.P, job.fma);
   if (!p) throw new Error('phasewise depthwise forward: no generated kernels on this memory');
-  const [yImage, xImage] = [4 * g.outHeight * g.outWidth * g.outChannels, 4 * g.inHeight * g.inWidth * g.inChannels];
-  for (let n = job.n0; n < job.n1; n++) {
-    for (const c of p.calls) c.k(job.y + n * yImage + c.y, job.x + n * xImage + c.x, job.w, c.rows);
-  }
+  runGenCalls(p.calls, job.y, 4 * g.outHeight * g.outWidth * g.outChannels, job.x, 4 * g.inHeight * g.inWidth * g.inChannels, job.w, job.n0, job.n1);
 }
 
 /** `y` by the generated kernels, or undefined where they do not apply (see the module comment). */

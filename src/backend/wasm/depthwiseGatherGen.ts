@@ -140,8 +140,22 @@ export function generatedGatherKernel(backend: WasmBackend, spec: GatherSpec): G
   return generatedKernel<GatherGenKernel>(backend, caches, JSON.stringify(spec), () => kernelModule([{ name: 'k', params: 4, body: gatherGenBody(spec) }]));
 }
 
-/** One generated call per image: dx byte offset from the image's start, rows, kernel. */
-interface GenCall { dx: number; rows: number; k: GatherGenKernel }
+/** One generated call per image: the byte offsets of its output and input from their images' starts, rows, kernel. */
+export interface GenCall { out: number; in: number; rows: number; k: GatherGenKernel }
+
+/**
+ * Run `calls` on images `[n0, n1)`: `k(out + n·outImage + c.out, inp + n·inImage + c.in, w, rows)`.
+ *
+ * @example
+ * ```ts
+ * runGenCalls(calls, dxAt, 4 * H * W * C, dyAt, 4 * OH * OW * C, wAt, 0, 64);
+ * ```
+ */
+export function runGenCalls(calls: GenCall[], out: number, outImage: number, inp: number, inImage: number, w: number, n0: number, n1: number): void {
+  for (let n = n0; n < n1; n++) {
+    for (const c of calls) c.k(out + n * outImage + c.out, inp + n * inImage + c.in, w, c.rows);
+  }
+}
 
 /** The generated calls of geometry `g` (multiplier 1 or 2; undefined when a kernel is unavailable); dx positions no tap reaches are not among them. */
 function makePlan(backend: WasmBackend, g: ConvGeometry, P: number, fma: boolean): GenCall[] | undefined {
@@ -157,7 +171,7 @@ function makePlan(backend: WasmBackend, g: ConvGeometry, P: number, fma: boolean
       const taps = rs.taps.flatMap((th) => cs.taps.map((tw) => ({ d: (th.o * OW + tw.o) * db, w: (th.k * FW + tw.k) * db })));
       const k = generatedGatherKernel(backend, { cb, n: cs.count, xstep: g.strideWidth * cb, xs: g.strideHeight * W * cb, dstep: db, ds: OW * db, taps, P, M, fma });
       if (!k) return undefined;
-      calls.push({ dx: (rs.start * W + cs.start) * cb, rows: rs.count, k });
+      calls.push({ out: (rs.start * W + cs.start) * cb, in: 0, rows: rs.count, k });
     }
   }
   return calls;
@@ -178,10 +192,5 @@ export function depthwiseGatherGenImages(backend: WasmBackend, job: GatherGenJob
   const { g } = job;
   const calls = gatherGenPlan(backend, g, job.P, job.fma);
   if (!calls) throw new Error('phasewise depthwise gather: no generated kernels on this memory');
-  const xImage = 4 * g.inHeight * g.inWidth * g.inChannels;
-  const dImage = 4 * g.outHeight * g.outWidth * g.outChannels;
-  for (let n = job.n0; n < job.n1; n++) {
-    const [x, d] = [job.dx + n * xImage, job.dy + n * dImage];
-    for (const c of calls) c.k(x + c.dx, d, job.w, c.rows);
-  }
+  runGenCalls(calls, job.dx, 4 * g.inHeight * g.inWidth * g.inChannels, job.dy, 4 * g.outHeight * g.outWidth * g.outChannels, job.w, job.n0, job.n1);
 }
