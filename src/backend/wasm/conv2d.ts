@@ -15,6 +15,7 @@
  */
 import { tf } from '../tf.js';
 import { convGeometry } from './convGeometry.js';
+import { refuseStockIntegerPad } from './integerPad.js';
 import { directApplies, directConv, directConvPlan, packedFilter } from './directConv.js';
 import { winogradApplies, winogradRun } from './winograd.js';
 import { stockKernel, replacingConfig } from './wasmHeap.js';
@@ -40,22 +41,6 @@ export function conv2dOurs(backend: WasmBackend, x: TensorInfo, filter: TensorIn
 }
 
 /**
- * Throw for an integer `pad` with a non-square filter or strides, which a stock wasm kernel would be
- * handed: tfjs sizes the output from the filter height and stride height alone, and stock
- * tfjs-backend-wasm 4.22 computes wrong values there (x [1, 4, 7, 3], filter [1, 2, 3, 4], strides
- * [1, 3], pad 1: off by up to 1.23 against the cpu backend). The error names the explicit padding.
- */
-export function refuseStockIntegerPad(kernel: string, filter: TensorInfo, attrs: Record<string, unknown>): void {
-  const { pad, strides } = attrs as { pad?: unknown; strides?: number | number[] };
-  const [sh, sw] = Array.isArray(strides) ? [strides[0], strides[1] ?? strides[0]] : [strides, strides];
-  if (typeof pad === 'number' && pad > 0 && (filter.shape[0] !== filter.shape[1] || sh !== sw)) {
-    throw new Error(`${kernel}: pad is ${pad} with filter ${filter.shape[0]}×${filter.shape[1]} and strides ${JSON.stringify(strides)}; ` +
-      `the wasm backend computes wrong values for an integer pad unless filter and strides are square (tfjs sizes the output from their heights): ` +
-      `pass the padding explicitly, [[0, 0], [${pad}, ${pad}], [${pad}, ${pad}], [0, 0]], or 'same' / 'valid'`);
-  }
-}
-
-/**
  * The kernel function (also called directly by the input gradient of a dilated convolution): phasewise's
  * kernels, else the stock one (see {@link refuseStockIntegerPad}).
  */
@@ -64,7 +49,7 @@ export function conv2dForward(args: KernelArgs): TensorInfo {
   const attrs = args.attrs ?? {};
   const ours = conv2dOurs(args.backend as WasmBackend, x, filter, attrs);
   if (ours) return ours;
-  refuseStockIntegerPad(KERNEL, filter, attrs);
+  refuseStockIntegerPad(KERNEL, filter.shape, attrs);
   return stockKernel('Conv2D')(args as Parameters<ReturnType<typeof stockKernel>>[0]);
 }
 

@@ -16,7 +16,8 @@
  */
 import { tf } from '../tf.js';
 import { matMulOurs } from './batchMatMul.js';
-import { conv2dOurs, refuseStockIntegerPad } from './conv2d.js';
+import { conv2dOurs } from './conv2d.js';
+import { refuseStockIntegerPad } from './integerPad.js';
 import { disposeInfo, stockKernel, replacingConfig } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -54,7 +55,7 @@ function fusedConv2d(args: KernelArgs): TensorInfo {
   const y = known(attrs.activation) && (attrs.activation !== 'prelu' || inputs.preluActivationWeights)
     ? conv2dOurs(backend, inputs.x, inputs.filter, attrs) : undefined;
   if (y) return epilogue(backend, y, inputs, attrs);
-  refuseStockIntegerPad('FusedConv2D', inputs.filter, attrs);
+  refuseStockIntegerPad('FusedConv2D', inputs.filter.shape, attrs);
   return stockKernel('FusedConv2D')(args as Parameters<ReturnType<typeof stockKernel>>[0]);
 }
 

@@ -23,6 +23,7 @@ import { depthwiseBackpropInputConfig } from './depthwiseBackpropInput.js';
 import { depthwiseForwardConfig } from './depthwiseForward.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './maxPoolGrad.js';
+import { avgPoolConfig, maxPoolConfig } from './pooling.js';
 import { tileConfig } from './tile.js';
 import { transposeConfig } from './transpose.js';
 import { sumLeadingAxesConfig } from './sumLeadingAxes.js';
@@ -47,6 +48,8 @@ const CONFIGS: readonly tf.KernelConfig[] = [
   maxPoolGradConfig,
   transposeConfig,
   tileConfig,
+  maxPoolConfig,
+  avgPoolConfig,
 ];
 
 /** Kernel names phasewise registers for the 'wasm' backend. */
@@ -85,7 +88,9 @@ function wasmIsReady(): boolean {
  *   no longer copied on every step;
  * - `MaxPoolGrad`: the first maximum of each window gets the gradient (2×2 stride-2 windows in SIMD);
  * - `Transpose` of the last two axes (sizes that are multiples of 4): SIMD 4×4 blocks;
- * - `Tile` by block copies (the batch-norm gradient tiles a per-channel vector over the activation).
+ * - `Tile` by block copies (the batch-norm gradient tiles a per-channel vector over the activation);
+ * - `MaxPool`, `AvgPool`: the stock kernels, except that an integer pad with a non-square window or
+ *   strides (which they compute wrongly) is an error naming the explicit padding (integerPad.ts).
  *
  * The SIMD kernels use relaxed SIMD's fused multiply-add where the engine has it (relaxedSimd.ts;
  * under Node 20 it is switched on at run time, `PHASEWISE_WASM_FMA=0` keeps mul + add).

@@ -24,6 +24,8 @@ const names = [
   'MaxPoolGrad',
   'Transpose',
   'Tile',
+  'MaxPool',
+  'AvgPool',
 ];
 
 describe('registerWasmTrainingKernels', () => {
