@@ -2,15 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../../../src/backend/tf.js';
 import { initBackend } from '../../../src/backend/initBackend.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
-import { type DwCase as Case, type Pad, dwOutShape as outShape, dwFilterGrad as filterGrad, dwInputGrad as inputGrad } from './depthwiseCases.js';
+import { randomPad, type DwCase as Case, dwOutShape as outShape, dwFilterGrad as filterGrad, dwInputGrad as inputGrad } from './depthwiseCases.js';
 
 function randomCases(seed: number, count: number, dilated: boolean): Case[] {
   const r = rng(seed);
   const cases: Case[] = [];
   while (cases.length < count) {
     const kind = randInt(r, 0, 3);
-    const pad: Pad = kind === 0 ? 'same' : kind === 1 ? 'valid' : kind === 2 ? randInt(r, 0, 2)
-      : [[0, 0], [randInt(r, 0, 2), randInt(r, 0, 2)], [randInt(r, 0, 2), randInt(r, 0, 2)], [0, 0]];
+    const pad = randomPad(r, kind, 2);
     const ch = [1, 3, 8][randInt(r, 0, 2)];
     const strides: [number, number] = dilated ? [1, 1] : [randInt(r, 1, 3), randInt(r, 1, 3)];
     const dilations: [number, number] = dilated ? [randInt(r, 1, 3), randInt(r, 1, 3)] : [1, 1];

@@ -3,8 +3,20 @@
  * output shape (tfjs's own conv geometry) and the two gradient kernels run on one case.
  */
 import { tf } from '../../../src/backend/tf.js';
+import { randInt } from './helpers.js';
 
 export type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+/**
+ * A padding for random cases, by `kind` (already drawn, 0–3): 'same', 'valid', an integer in
+ * `[0, max]`, or explicit `[[0,0],[t,b],[l,r],[0,0]]` with each side in `[0, max]`.
+ */
+export function randomPad(r: () => number, kind: number, max: number): Pad {
+  if (kind === 0) return 'same';
+  if (kind === 1) return 'valid';
+  if (kind === 2) return randInt(r, 0, max);
+  return [[0, 0], [randInt(r, 0, max), randInt(r, 0, max)], [randInt(r, 0, max), randInt(r, 0, max)], [0, 0]];
+}
 
 /** x [n, h, w, c], filter [fh, fw, c, multiplier]; strides and dilations default to 1. */
 export interface DwCase {

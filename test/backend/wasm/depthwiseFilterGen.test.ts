@@ -6,7 +6,7 @@ import { genTuning } from '../../../src/backend/wasm/depthwiseFilterGen.js';
 import { relaxedSimdTuning } from '../../../src/backend/wasm/relaxedSimd.js';
 import { tapRanges } from '../../../src/backend/wasm/depthwiseFilterGenSweep.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
-import { type DwCase as Case, type Pad, dwOutShape as outShape, dwFilterGrad as filterGrad } from './depthwiseCases.js';
+import { randomPad, type DwCase as Case, dwOutShape as outShape, dwFilterGrad as filterGrad } from './depthwiseCases.js';
 
 /** Cases with multiplier `M` and at most 9 taps (the generated path's domain), mostly strided, some with dilations. */
 function cases(seed: number, count: number, M = 1): Case[] {
@@ -17,8 +17,7 @@ function cases(seed: number, count: number, M = 1): Case[] {
   if (M !== 1) out.splice(0, out.length, ...out.map((c) => ({ ...c, f: [c.f[0], c.f[1], c.f[2], M] as Case['f'] })));
   while (out.length < count) {
     const kind = randInt(r, 0, 3);
-    const pad: Pad = kind === 0 ? 'same' : kind === 1 ? 'valid' : kind === 2 ? randInt(r, 0, 3)
-      : [[0, 0], [randInt(r, 0, 3), randInt(r, 0, 3)], [randInt(r, 0, 3), randInt(r, 0, 3)], [0, 0]];
+    const pad = randomPad(r, kind, 3);
     const ch = [4, 8, 12, 32, 64][randInt(r, 0, 4)];
     const s: [number, number] = [randInt(r, 1, 3), randInt(r, 2, 3)];
     const fh = randInt(r, 1, 3);

@@ -2,7 +2,7 @@ import { afterEach, describe, it } from 'vitest';
 import { initBackend } from '../../../src/backend/initBackend.js';
 import { depthwiseFilterTuning } from '../../../src/backend/wasm/depthwiseBackpropFilter.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
-import { type DwCase as Case, type Pad, dwOutShape as outShape, dwFilterGrad as filterGrad } from './depthwiseCases.js';
+import { randomPad, type DwCase as Case, dwOutShape as outShape, dwFilterGrad as filterGrad } from './depthwiseCases.js';
 
 /**
  * Multiplier-1 cases (the row kernels' domain): C = 4, 12 (one group per step) or 8, 32, 64 (two);
@@ -18,8 +18,7 @@ function cases(seed: number, count: number, strided = false, M = 1): Case[] {
     : [{ x: [2, 28, 28, 32], f: [3, 3, 32, 1], pad: 'same' }, { x: [1, 5, 3, 12], f: [3, 7, 12, 1], pad: 'same' }];
   while (out.length < count) {
     const kind = randInt(r, 0, 3);
-    const pad: Pad = kind === 0 ? 'same' : kind === 1 ? 'valid' : kind === 2 ? randInt(r, 0, 3)
-      : [[0, 0], [randInt(r, 0, 3), randInt(r, 0, 3)], [randInt(r, 0, 3), randInt(r, 0, 3)], [0, 0]];
+    const pad = randomPad(r, kind, 3);
     const ch = (M === 2 ? [2, 4, 6, 16, 32] : [4, 8, 12, 32, 64])[randInt(r, 0, 4)];
     const s: [number, number] | undefined = strided ? [randInt(r, 1, 3), randInt(r, 1, 3)] : undefined;
     const c: Case = { x: [randInt(r, 1, 3), randInt(r, 1, 13), randInt(r, 1, 13), ch], f: [[1, 2, 3, 5][randInt(r, 0, 3)], [1, 2, 3, 4, 5, 7][randInt(r, 0, 5)], ch, M], pad, strides: s };

@@ -4,7 +4,7 @@ import { initBackend } from '../../../src/backend/initBackend.js';
 import { depthwiseForwardTuning } from '../../../src/backend/wasm/depthwiseForward.js';
 import { relaxedSimdTuning } from '../../../src/backend/wasm/relaxedSimd.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
-import type { DwCase as Case, Pad } from './depthwiseCases.js';
+import { randomPad, type DwCase as Case } from './depthwiseCases.js';
 
 /** The forward kernel on a heap first filled with NaN (an output the kernel never writes shows). */
 function forward(c: Case, xv: Float32Array, wv: Float32Array) {
@@ -21,8 +21,7 @@ function cases(seed: number, count: number): Case[] {
   const out: Case[] = [];
   while (out.length < count) {
     const kind = randInt(r, 0, 3);
-    const pad: Pad = kind === 0 ? 'same' : kind === 1 ? 'valid' : kind === 2 ? randInt(r, 0, 3)
-      : [[0, 0], [randInt(r, 0, 3), randInt(r, 0, 3)], [randInt(r, 0, 3), randInt(r, 0, 3)], [0, 0]];
+    const pad = randomPad(r, kind, 3);
     const ch = [4, 8, 16, 32, 3, 5][randInt(r, 0, out.length % 5 === 4 ? 5 : 3)];
     const dilated = randInt(r, 0, 3) === 0;
     const c: Case = {

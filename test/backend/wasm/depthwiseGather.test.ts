@@ -7,7 +7,7 @@ import { axisSegments } from '../../../src/backend/wasm/gatherSegments.js';
 import { gatherGenApplies, gatherGenBody } from '../../../src/backend/wasm/depthwiseGatherGen.js';
 import { relaxedSimdTuning } from '../../../src/backend/wasm/relaxedSimd.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
-import { type DwCase as Case, type Pad, dwOutShape as outShape, dwInputGrad } from './depthwiseCases.js';
+import { randomPad, type DwCase as Case, dwOutShape as outShape, dwInputGrad } from './depthwiseCases.js';
 
 /** The input gradient, run on a heap first filled with NaN (so a dx value the kernel never writes shows). */
 function inputGrad(c: Case, dyv: Float32Array, wv: Float32Array) {
@@ -23,8 +23,7 @@ function stridedCases(seed: number, count: number): Case[] {
   const cases: Case[] = [];
   while (cases.length < count) {
     const kind = randInt(r, 0, 3);
-    const pad: Pad = kind === 0 ? 'same' : kind === 1 ? 'valid' : kind === 2 ? randInt(r, 0, 3)
-      : [[0, 0], [randInt(r, 0, 3), randInt(r, 0, 3)], [randInt(r, 0, 3), randInt(r, 0, 3)], [0, 0]];
+    const pad = randomPad(r, kind, 3);
     const ch = [4, 8, 16, 20, 32][randInt(r, 0, 4)];
     const c: Case = {
       x: [randInt(r, 1, 3), randInt(r, 1, 13), randInt(r, 1, 13), ch],

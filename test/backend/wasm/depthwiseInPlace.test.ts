@@ -3,7 +3,7 @@ import { tf } from '../../../src/backend/tf.js';
 import { initBackend } from '../../../src/backend/initBackend.js';
 import { validRange } from '../../../src/backend/wasm/depthwiseInPlace.js';
 import { cpuAndWasm, expectClose, expectNoLeak, randInt, randomValues, rng } from './helpers.js';
-import { type DwCase as Case, type Pad, dwOutShape as outShape, dwFilterGrad as filterGrad, dwInputGrad as inputGrad } from './depthwiseCases.js';
+import { randomPad, type DwCase as Case, dwOutShape as outShape, dwFilterGrad as filterGrad, dwInputGrad as inputGrad } from './depthwiseCases.js';
 
 /** Random cases on the in-place paths: C a multiple of 4 (input) or C·M a multiple of 4 (filter), M ∈ {1, 2, 4}. */
 function inPlaceCases(seed: number, count: number, dilated: boolean): Case[] {
@@ -11,8 +11,7 @@ function inPlaceCases(seed: number, count: number, dilated: boolean): Case[] {
   const cases: Case[] = [];
   while (cases.length < count) {
     const kind = randInt(r, 0, 3);
-    const pad: Pad = kind === 0 ? 'same' : kind === 1 ? 'valid' : kind === 2 ? randInt(r, 0, 3)
-      : [[0, 0], [randInt(r, 0, 3), randInt(r, 0, 3)], [randInt(r, 0, 3), randInt(r, 0, 3)], [0, 0]];
+    const pad = randomPad(r, kind, 3);
     const M = [1, 2, 4][randInt(r, 0, 2)];
     const ch = [4, 8, 12, 2, 1][randInt(r, 0, 4)];
     const c: Case = {
