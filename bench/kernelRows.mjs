@@ -106,8 +106,8 @@ export async function kernelRows({ reps, withStock, onCpu, only, baseline = tf.m
       const label = `${k.names[kind === 'filter' ? 0 : kind === 'input' ? 1 : 2].replace('DepthwiseConv2dNative', 'Depthwise')} ${L.name}`;
       const g = gflops(k.flop, ms);
       const pct = (100 * g) / mmG;
-      // phasewise's forward Conv2D (the direct kernel) takes cin ≥ 8, cout % 8 == 0; its depthwise forward stride 1, multiplier 1, C % 4 == 0
-      const stockForward = kind === 'forward' && (L.dw ? L.dw !== 1 || L.c % 4 !== 0 || L.s !== 1 : L.c < 8);
+      // phasewise's forward Conv2D (the direct kernel) takes cin ≥ 8, cout % 8 == 0; its depthwise forward C % 4 == 0, multiplier 2, or 1 at stride 1
+      const stockForward = kind === 'forward' && (L.dw ? L.c % 4 !== 0 || (L.dw === 1 && L.s !== 1) || L.dw > 2 : L.c < 8);
       console.log(`${label.padEnd(46)}${f1(ms)} ${f1(g)}  ${f1(mmG)}    ${f0(pct)}%${f1(stock[kind])} ${f0(cpu[kind])}` +
         (stockForward ? '   (stock forward conv, for scale)' : ''));
       if (!stockForward) rows.push({ name: label, gflops: g, matmulGflops: mmG, ms, passMs });

@@ -48,6 +48,11 @@ export interface GatherSpec {
   P: number;
   /** Channel multiplier, 1 or 2: dy and the weights hold `M` values per dx channel (`c·M + m`), summed over `m`. */
   M: 1 | 2;
+  /**
+   * With `M = 2`, the other direction (a forward depthwise convolution): the output and the weights hold
+   * two values per input channel, `out[2c + m] = Σ_t in[c] · w_t[2c + m]` (the input's lanes duplicated).
+   */
+  expand?: boolean;
   /** Fused multiply-add (relaxed SIMD) instead of mul + add. */
   fma: boolean;
 }
@@ -61,8 +66,11 @@ const [C, XP, DP, J, XC, DC, WC, D] = [4, 5, 6, 7, 8, 9, 10, 11];
 /** One block of `p` positions at (xp, dp): every channel group. */
 function block(s: GatherSpec, p: number): number[] {
   const M = s.M;
+  const expand = s.expand === true && M === 2;
   const ACC = (i: number, h: number) => 12 + i * M + h;
   const W = (t: number, h: number) => 12 + s.P * M + t * M + h;
+  // expand: the input vector's lanes duplicated, (c0, c0, c1, c1) and (c2, c2, c3, c3)
+  const HALF = (h: number) => 12 + (s.P + s.taps.length) * M + h;
   const uses = new Map<number, { i: number; t: number }[]>();
   for (let i = 0; i < p; i++) {
     s.taps.forEach((tap, t) => {
@@ -74,32 +82,41 @@ function block(s: GatherSpec, p: number): number[] {
   const started = new Set<number>();
   const code: number[] = [];
   for (const off of [...uses.keys()].sort((a, b) => a - b)) {
+    if (expand) {
+      code.push(...get(DC), ...LOAD(off), ...set(D),
+        ...[0, 1].flatMap((h) => [...get(D), ...get(D), ...SHUFFLE32(h ? [2, 2, 3, 3] : [0, 0, 1, 1]), ...set(HALF(h))]));
+    }
     for (let h = 0; h < M; h++) {
-      code.push(...get(DC), ...LOAD(off + 16 * h), ...set(D));
+      const src = expand ? HALF(h) : D;
+      if (!expand) code.push(...get(DC), ...LOAD(off + 16 * h), ...set(D));
       for (const { i, t } of uses.get(off)!) {
         const [a, w] = [ACC(i, h), W(t, h)];
         if (!loadedW.has(w)) {
           loadedW.add(w);
           code.push(...get(WC), ...LOAD(s.taps[t].w + 16 * h), ...set(w));
         }
-        if (started.has(a)) code.push(...maddInto(a, D, w, s.fma));
+        if (started.has(a)) code.push(...maddInto(a, src, w, s.fma));
         else {
           started.add(a);
-          code.push(...get(D), ...get(w), ...MUL4, ...set(a));
+          code.push(...get(src), ...get(w), ...MUL4, ...set(a));
         }
       }
     }
   }
-  // multiplier 2: lanes (c0m0, c0m1, c1m0, c1m1 | c2m0, …) → Σ_m, by an even-lane and an odd-lane shuffle
+  // multiplier 2 (not expand): lanes (c0m0, c0m1, c1m0, c1m1 | c2m0, …) → Σ_m, by an even-lane and an odd-lane shuffle
   const value = (i: number) => (M === 1 ? get(ACC(i, 0))
     : [...get(ACC(i, 0)), ...get(ACC(i, 1)), ...SHUFFLE32([0, 2, 4, 6]), ...get(ACC(i, 0)), ...get(ACC(i, 1)), ...SHUFFLE32([1, 3, 5, 7]), ...ADD4]);
-  const scaled = M === 1 ? get(C) : [...get(C), 0x41, 0x01, SHL];
+  const stores = (i: number) => (expand
+    ? [0, 1].flatMap((h) => [...get(XC), ...get(ACC(i, h)), ...STORE(i * s.xstep + 16 * h)])
+    : [...get(XC), ...value(i), ...STORE(i * s.xstep)]);
+  const twice = [...get(C), 0x41, 0x01, SHL];
+  const [outC, inC] = M === 1 ? [get(C), get(C)] : expand ? [twice, get(C)] : [get(C), twice];
   return [
     0x41, 0x00, ...set(C),
     ...LOOP,
-    ...get(XP), ...get(C), ADD, ...set(XC), ...get(DP), ...scaled, ADD, ...set(DC), ...get(2), ...scaled, ADD, ...set(WC),
+    ...get(XP), ...outC, ADD, ...set(XC), ...get(DP), ...inC, ADD, ...set(DC), ...get(2), ...(M === 1 ? get(C) : twice), ADD, ...set(WC),
     ...code,
-    ...Array.from({ length: p }, (_, i) => [...get(XC), ...value(i), ...STORE(i * s.xstep)]).flat(),
+    ...Array.from({ length: p }, (_, i) => stores(i)).flat(),
     ...get(C), 0x41, 0x10, ADD, ...tee(C), ...CONST(s.cb), LT_U, ...BR_IF0, END, // while (c += 16) < cb
   ];
 }
@@ -109,7 +126,7 @@ export function gatherGenBody(s: GatherSpec): number[] {
   const blocks = Math.floor(s.n / s.P);
   const rest = s.n % s.P;
   return [
-    0x02, 0x07, 0x7f, ...leb(1 + (s.P + s.taps.length) * s.M), 0x7b,
+    0x02, 0x07, 0x7f, ...leb(1 + (s.P + s.taps.length) * s.M + (s.expand && s.M === 2 ? 2 : 0)), 0x7b,
     ...LOOP, // rows
     ...get(0), ...set(XP), ...get(1), ...set(DP),
     ...(blocks > 0 ? [
@@ -125,10 +142,10 @@ export function gatherGenBody(s: GatherSpec): number[] {
   ];
 }
 
-/** Whether a spec can be generated: 1 to 16 taps, `cb` a positive multiple of 16, `n, P ≥ 1`, `M ∈ {1, 2}`, offsets ≥ 0, `1 + (P + T)·M` v128 locals ≤ 64. */
+/** Whether a spec can be generated: 1 to 16 taps, `cb` a positive multiple of 16, `n, P ≥ 1`, `M ∈ {1, 2}`, offsets ≥ 0, `3 + (P + T)·M` v128 locals ≤ 64. */
 export function gatherGenApplies(s: GatherSpec): boolean {
   const T = s.taps.length;
-  return T >= 1 && T <= 16 && s.cb > 0 && s.cb % 16 === 0 && s.n >= 1 && s.P >= 1 && (s.M === 1 || s.M === 2) && 1 + (s.P + T) * s.M <= 64 &&
+  return T >= 1 && T <= 16 && s.cb > 0 && s.cb % 16 === 0 && s.n >= 1 && s.P >= 1 && (s.M === 1 || s.M === 2) && 3 + (s.P + T) * s.M <= 64 &&
     s.taps.every((t) => t.d >= 0 && t.w >= 0);
 }
 

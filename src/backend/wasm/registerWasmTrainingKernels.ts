@@ -78,8 +78,8 @@ function wasmIsReady(): boolean {
  * - `DepthwiseConv2dNativeBackpropFilter` / `DepthwiseConv2dNativeBackpropInput`:
  *   `dW[kh,kw,c,m] = Σ x[…, c]·dy[…, c*M+m]`, `dx[…, c] = Σ_{kh,kw,m} dy[…, c*M+m]·W[kh,kw,c,m]`
  *   (C·M % 4 == 0: wasm SIMD kernels on the backend's heap, many generated per layer geometry);
- * - `DepthwiseConv2dNative` at stride 1 with multiplier 1 and `C % 4 == 0`: the input gradient's generated gather
- *   kernels on x and the unflipped filter (the stock kernel otherwise);
+ * - `DepthwiseConv2dNative` with `C % 4 == 0`, multiplier 2, or 1 at stride 1: the input gradient's
+ *   generated gather kernels on x and the unflipped filter (the stock kernel otherwise);
  * - `UnsortedSegmentSum` (the gradient of gather, i.e. embeddings): `out[s, …] = Σ_{i: ids[i]=s} x[i, …]`;
  * - `Sum` over a block of leading/middle axes, e.g. bias gradients: `out[o, j] = Σ_r x[o, r, j]` in one
  *   pass, without a transpose; `Add` of a per-channel vector (a bias) and `SquaredDifference` of

@@ -15,7 +15,7 @@ function forward(c: Case, xv: Float32Array, wv: Float32Array) {
   };
 }
 
-/** Random cases: multiplier 1 with `C % 4 == 0` (the generated path) and some others (the stock path). */
+/** Random cases: multipliers 1 and 2 with `C % 4 == 0` (the generated path) and some others (the stock path). */
 function cases(seed: number, count: number): Case[] {
   const r = rng(seed);
   const out: Case[] = [];
@@ -26,7 +26,7 @@ function cases(seed: number, count: number): Case[] {
     const dilated = randInt(r, 0, 3) === 0;
     const c: Case = {
       x: [randInt(r, 1, 3), randInt(r, 1, 13), randInt(r, 1, 13), ch],
-      f: [randInt(r, 1, 5), randInt(r, 1, 5), ch, out.length % 7 === 6 ? 2 : 1],
+      f: [randInt(r, 1, 5), randInt(r, 1, 5), ch, out.length % 3 === 2 ? 2 : 1],
       pad,
       strides: dilated ? [1, 1] : [randInt(r, 1, 3), randInt(r, 1, 3)],
       dilations: dilated ? [randInt(r, 1, 3), randInt(r, 1, 3)] : undefined,
@@ -34,7 +34,7 @@ function cases(seed: number, count: number): Case[] {
     const o = tf.backend_util.computeConv2DInfo(c.x, c.f, c.strides!, c.dilations ?? 1, c.pad, undefined, true);
     // stock tfjs-backend-wasm leaves outputs unwritten for an integer pad when tfjs sizes the output
     // from the filter height and stride height alone (non-square filter or strides): not this kernel's cases
-    const stock = c.f[3] !== 1 || ch % 4 !== 0;
+    const stock = ch % 4 !== 0;
     const quirk = typeof pad === 'number' && (c.f[0] !== c.f[1] || c.strides![0] !== c.strides![1]);
     if (o.outHeight >= 1 && o.outWidth >= 1 && !(stock && quirk)) out.push(c);
   }
@@ -44,13 +44,15 @@ function cases(seed: number, count: number): Case[] {
 const HAND: Case[] = [
   { x: [2, 28, 28, 32], f: [3, 3, 32, 1], pad: 'same' }, // the bench case
   { x: [2, 28, 28, 64], f: [3, 3, 64, 1], pad: 'same', strides: [2, 2] },
+  { x: [2, 14, 14, 16], f: [3, 3, 16, 2], pad: 'same' }, // multiplier 2: the input's lanes duplicated
+  { x: [1, 9, 8, 8], f: [5, 3, 8, 2], pad: 'valid', dilations: [1, 2] },
   { x: [1, 7, 7, 8], f: [7, 7, 8, 1], pad: 'same' }, // 49 taps in the interior: more than a generated call takes → stock
   { x: [1, 2, 3, 4], f: [3, 3, 4, 1], pad: [[0, 0], [3, 3], [3, 3], [0, 0]] }, // outputs that no tap reaches: 0
   { x: [2, 9, 9, 12], f: [3, 3, 12, 1], pad: 'valid', dilations: [2, 2] },
   { x: [1, 4, 7, 8], f: [1, 2, 8, 1], pad: 1, strides: [1, 3] }, // integer pad, tfjs' sizing (stock wasm gets it wrong)
 ];
 
-describe('wasm DepthwiseConv2dNative, multiplier 1 by generated gather kernels (depthwiseForward.ts)', () => {
+describe('wasm DepthwiseConv2dNative, multipliers 1 and 2 by generated gather kernels (depthwiseForward.ts)', () => {
   afterEach(() => {
     depthwiseForwardTuning.positions = 4;
     depthwiseForwardTuning.strided = false;
@@ -71,25 +73,27 @@ describe('wasm DepthwiseConv2dNative, multiplier 1 by generated gather kernels (
 
   it('agrees with the stock kernel and gives the same gradients through tf.grad of a depthwise layer', async () => {
     await initBackend('wasm');
-    const c: Case = { x: [2, 14, 14, 16], f: [3, 3, 16, 1], pad: 'same' };
-    const r = rng(2100);
-    const [xv, wv] = [randomValues(r, c.x), randomValues(r, c.f)];
-    const run = (P: number) => {
-      depthwiseForwardTuning.positions = P;
-      return tf.tidy(() => {
-        const [x, w] = [tf.tensor4d(xv, c.x), tf.tensor4d(wv, c.f)];
-        const y = tf.depthwiseConv2d(x, w, 1, 'same');
-        const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'))))([x, w]);
-        return [y, gx, gw].map((t) => Array.from(t.dataSync()));
-      });
-    };
-    const [ours, stock] = [run(4), run(0)];
-    ours.forEach((v, k) => expectClose(stock[k], v, 1e-5, `output ${k}`));
+    for (const c of [{ x: [2, 14, 14, 16], f: [3, 3, 16, 1], pad: 'same' }, { x: [2, 14, 14, 16], f: [3, 3, 16, 2], pad: 'same' }] as Case[]) {
+      const r = rng(2100 + c.f[3]);
+      const [xv, wv] = [randomValues(r, c.x), randomValues(r, c.f)];
+      const run = (P: number) => {
+        depthwiseForwardTuning.positions = P;
+        return tf.tidy(() => {
+          const [x, w] = [tf.tensor4d(xv, c.x), tf.tensor4d(wv, c.f)];
+          const y = tf.depthwiseConv2d(x, w, 1, 'same');
+          const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'))))([x, w]);
+          return [y, gx, gw].map((t) => Array.from(t.dataSync()));
+        });
+      };
+      const [ours, stock] = [run(4), run(0)];
+      ours.forEach((v, k) => expectClose(stock[k], v, 1e-5, `multiplier ${c.f[3]} output ${k}`));
+    }
   });
 
-  it('by default: strided layers by the stock kernel, but an integer pad (which the stock kernel gets wrong) by the generated one', async () => {
+  it('by default: strided multiplier-1 layers by the stock kernel, but an integer pad (which it gets wrong) and multiplier 2 by the generated one', async () => {
     for (const [i, c] of [
       { x: [2, 13, 13, 16], f: [3, 3, 16, 1], pad: 'same', strides: [2, 2] },
+      { x: [2, 13, 13, 16], f: [3, 3, 16, 2], pad: 'same', strides: [2, 2] }, // multiplier 2: the generated kernels at every stride
       { x: [1, 4, 7, 8], f: [1, 2, 8, 1], pad: 1, strides: [1, 3] },
       { x: [1, 9, 8, 4], f: [3, 2, 4, 1], pad: 2, strides: [2, 1] },
     ].entries() as IterableIterator<[number, Case]>) {
