@@ -28,6 +28,7 @@ import { convGeometry, convMadds, type ConvGeometry } from './convGeometry.js';
 import { generatedGatherKernel, runGenCalls, type GenCall } from './depthwiseGatherGen.js';
 import { tapRanges } from './depthwiseFilterGenSweep.js';
 import { perMemory } from './heapModule.js';
+import { refuseStockIntegerPad } from './integerPad.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
 import { f32, heapAddress, replacingConfig, stockKernel } from './wasmHeap.js';
@@ -45,7 +46,6 @@ const KERNEL = 'DepthwiseConv2dNative';
  * 2.68–2.74 vs 2.31–3.00 — those stay stock unless their pad is an integer.
  */
 export const depthwiseForwardTuning = { positions: 4, strided: false };
-
 
 /** The generated calls of `g` and whether they cover every output (else the rest is zeroed first); undefined when a kernel is unavailable. */
 function makePlan(backend: WasmBackend, g: ConvGeometry, P: number, fma: boolean): { calls: GenCall[]; covered: boolean } | undefined {
@@ -105,10 +105,14 @@ export function depthwiseForwardOurs(backend: WasmBackend, x: TensorInfo, filter
   return y;
 }
 
+/** The kernel: the generated path where it applies, else the stock kernel behind integerPad.ts's guard (as Conv2D's fallback). */
 function depthwiseForward(args: KernelArgs): TensorInfo {
   const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
-  return depthwiseForwardOurs(args.backend as WasmBackend, x, filter, args.attrs ?? {}) ??
-    stockKernel(KERNEL)(args as Parameters<ReturnType<typeof stockKernel>>[0]);
+  const attrs = args.attrs ?? {};
+  const ours = depthwiseForwardOurs(args.backend as WasmBackend, x, filter, attrs);
+  if (ours) return ours;
+  refuseStockIntegerPad(KERNEL, filter.shape, attrs);
+  return stockKernel(KERNEL)(args as Parameters<ReturnType<typeof stockKernel>>[0]);
 }
 
 /** Kernel config registered by {@link registerWasmTrainingKernels} (replacing the stock one). */

@@ -103,6 +103,16 @@ describe('wasm DepthwiseConv2dNative, multipliers 1 and 2 by generated gather ke
     }
   });
 
+  it('on the stock path (C % 4 ≠ 0), an integer pad with a non-square filter or strides is an error naming the explicit padding', async () => {
+    await initBackend('wasm');
+    const [x, w] = [tf.ones([1, 4, 7, 5]), tf.ones([1, 2, 5, 1])];
+    const before = tf.memory().numTensors;
+    expect(() => tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, [1, 3], 1)).toThrow(
+      /^DepthwiseConv2dNative: pad is 1 with filter 1×2 and strides \[1,3\]; .* \[\[0, 0\], \[1, 1\], \[1, 1\], \[0, 0\]\]/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, w]);
+  });
+
   it('leaks no tensors and no wasm buffers', async () => {
     await initBackend('wasm');
     for (const [i, c] of HAND.entries()) {
