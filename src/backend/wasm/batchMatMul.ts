@@ -30,8 +30,8 @@ import { directCalls, gramJobs, matMulJobs, mirrorGram } from './directMatMul.js
 import { outerFilterGradient } from './outerFilter.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { outerFilterKernel, type OuterFilter } from './simdOuterFilter.js';
-import { POOL_PARTS, runJobs } from './simdPool.js';
-import { disposeInfo, f32, heapAddress, replacedStockKernel, replacingConfig, withAlias, xnnThreads } from './wasmHeap.js';
+import { POOL_PARTS, poolThreads, runJobs } from './simdPool.js';
+import { disposeInfo, f32, heapAddress, replacedStockKernel, replacingConfig, withAlias } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
 const KERNEL = 'BatchMatMul';
@@ -137,7 +137,7 @@ function gram(backend: WasmBackend, a: TensorInfo, plan: DirectPlan): TensorInfo
   const [batch, k, m] = a.shape;
   const out = backend.makeOutput([batch, m, m], 'float32');
   const [aAt, cAt] = [a, out].map((t) => heapAddress(backend, t));
-  const threads = xnnThreads(backend);
+  const threads = poolThreads(backend);
   const jobs = Array.from({ length: batch }, (_, i) => gramJobs(plan.fma, aAt + 4 * i * k * m, cAt + 4 * i * m * m, m, k, threads)).flat();
   try {
     runJobs(backend, 'directCalls', jobs, (job) => directCalls(backend, job, plan.conv), (batch * m * k * m) / 2);
@@ -156,7 +156,7 @@ function inPlace(backend: WasmBackend, a: TensorInfo, b: TensorInfo, plan: Direc
   const n = b.shape[2];
   const out = backend.makeOutput([batch, m, n], 'float32');
   const [aAt, bAt, cAt] = [a, b, out].map((t) => heapAddress(backend, t));
-  const threads = xnnThreads(backend);
+  const threads = poolThreads(backend);
   const jobs = Array.from({ length: batch }, (_, i) =>
     matMulJobs(plan.fma, aAt + 4 * i * m * k, bAt + 4 * i * k * n, cAt + 4 * i * m * n, m, k, n, threads)).flat();
   try {

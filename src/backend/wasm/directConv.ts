@@ -20,9 +20,9 @@ import { fillPadded, paddedSize } from './depthwiseFilterSimd.js';
 import { derived } from './derivedTensors.js';
 import { directConvKernel, type DirectConv } from './simdDirectConv.js';
 import { relaxedSimd } from './relaxedSimd.js';
-import { runJobs, splitRange } from './simdPool.js';
+import { poolThreads, runJobs, splitRange } from './simdPool.js';
 import { copyKernel } from './wasmCopy.js';
-import { disposeInfo, f32, heapAddress, xnnThreads } from './wasmHeap.js';
+import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
 /**
@@ -122,7 +122,7 @@ export function directConv(backend: WasmBackend, g: ConvGeometry, x: TensorInfo,
   const xs = 4 * g.strideHeight * Wp * C;
   const band = Math.max(1, Math.min(OH, Math.floor(directConvTuning.bandBytes / xs)));
   const blocks = CO / 8;
-  const threads = xnnThreads(backend);
+  const threads = poolThreads(backend);
   const [outAt, wAt] = [out, packed].map((t) => heapAddress(backend, t));
   const xpAt = heapAddress(backend, xp ?? x);
   try {

@@ -19,8 +19,8 @@
 import { convMadds, type ConvGeometry } from './convGeometry.js';
 import { foldImages, outerLayout, type FoldJob } from './outerLayout.js';
 import { outerFilterKernel, type OuterFilter } from './simdOuterFilter.js';
-import { POOL_PARTS, runJobs, simdPoolTuning, splitRange, sumParts } from './simdPool.js';
-import { disposeInfo, f32, heapAddress, xnnThreads } from './wasmHeap.js';
+import { POOL_PARTS, poolThreads, runJobs, simdPoolTuning, splitRange, sumParts } from './simdPool.js';
+import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
 /**
@@ -92,7 +92,7 @@ export function outerFilterGradient(backend: WasmBackend, g: ConvGeometry, x: Te
   const list = bands(g, L.Wp, L.C);
   // split images (each range its own accumulator) or output-channel blocks of 8 (each block one owner):
   // either way the sums do not depend on the thread count
-  const coRanges = byImages ? [[0, CO / 8]] : splitRange(CO / 8, Math.min(CO / 8, xnnThreads(backend)));
+  const coRanges = byImages ? [[0, CO / 8]] : splitRange(CO / 8, Math.min(CO / 8, poolThreads(backend)));
   const [xAt, dyAt, accAt] = [x, dy, acc].map((t) => heapAddress(backend, t)); // no allocation below
   const xpAt = xp ? heapAddress(backend, xp) : xAt;
   try {

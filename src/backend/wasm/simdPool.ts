@@ -95,21 +95,35 @@ function start(memory: object, workers: number): State {
   return { pool, ready };
 }
 
+/** Threads the pool computes with, the caller included (0: as many as XNNPACK's pool; set by initBackend). */
+export const simdPoolThreads = { threads: 0 };
+
+/**
+ * The threads phasewise's kernels compute with, the calling thread included: {@link simdPoolThreads}
+ * when set, else XNNPACK's count. Kernels cut their work into this many jobs (rows, channel blocks),
+ * so with `PHASEWISE_XNN_THREADS=1` they still use every pool thread.
+ *
+ * @example
+ * ```ts
+ * const jobs = splitRange(rows, Math.min(rows, poolThreads(backend)));
+ * ```
+ */
+export function poolThreads(backend: WasmBackend): number {
+  return simdPoolThreads.threads || xnnThreads(backend);
+}
+
 /**
  * The pool for `backend`'s memory (`threads - 1` workers), or undefined: on a single-threaded build,
  * without shared memory, when {@link simdPoolTuning} is off, or while its workers are still loading
  * (the first call starts them).
  */
-/** Threads the pool computes with, the caller included (0: as many as XNNPACK's pool; set by initBackend). */
-export const simdPoolThreads = { threads: 0 };
-
 export function simdPool(backend: WasmBackend): SimdPool | undefined {
   if (!simdPoolTuning.enabled) return undefined;
   const heap = heapMemory(backend);
   if (!heap || !isShared(heap.memory)) return undefined;
   let state = states.get(heap.memory);
   if (state === undefined) {
-    const threads = simdPoolThreads.threads || xnnThreads(backend);
+    const threads = poolThreads(backend);
     // (running from sources, as under vitest, there is no compiled worker: no pool)
     state = threads > 1 && existsSync(fileURLToPath(WORKER)) ? start(heap.memory, threads - 1) : null;
     states.set(heap.memory, state);

@@ -23,10 +23,10 @@ import type { ConvGeometry } from './convGeometry.js';
 import { fillPadded } from './depthwiseFilterSimd.js';
 import { derived } from './derivedTensors.js';
 import { directConvRows, directConvTuning, withPaddedOutputs, type DirectJob, type DirectPlan } from './directConv.js';
-import { runJobs, simdPoolTuning, splitRange } from './simdPool.js';
+import { poolThreads, runJobs, simdPoolTuning, splitRange } from './simdPool.js';
 import { winogradKernels, type WinogradKernels } from './simdWinograd.js';
 import { WINOGRAD } from './winogradMatrices.js';
-import { disposeInfo, f32, heapAddress, xnnThreads } from './wasmHeap.js';
+import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
 /**
@@ -132,7 +132,7 @@ export function winogradConv(backend: WasmBackend, g: ConvGeometry, x: TensorInf
   ];
   const [xpAt, vAt, mAt, yAt] = bufs.map((b) => heapAddress(backend, b));
   const [outAt, uAt] = [heapAddress(backend, out), heapAddress(backend, U)];
-  const threads = xnnThreads(backend);
+  const threads = poolThreads(backend);
   try {
     for (let n0 = 0; n0 < N; n0 += images) {
       const count = Math.min(images, N - n0);

@@ -99,7 +99,7 @@ describe('wasm depthwise filter gradient, per-geometry generated kernels (depthw
       const [x, dy] = [randomValues(r, c.x), randomValues(r, outShape(c))];
       const run = (stream: number) => {
         genTuning.stream = stream;
-        let v = new Float32Array(0);
+        let v: Float32Array = new Float32Array(0);
         tf.tidy(() => {
           v = filterGrad(c, x, dy)().dataSync().slice() as Float32Array;
         });

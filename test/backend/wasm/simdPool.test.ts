@@ -89,19 +89,29 @@ describe('SIMD worker pool (simdPool.ts)', () => {
     expect(res.failure).toMatch(/SIMD worker task 'noSuchTask' failed on worker\(s\) 0/);
   });
 
-  it('PHASEWISE_XNN_THREADS=1: XNNPACK on the calling thread, phasewise\'s pool still on both threads', () => {
+  it('PHASEWISE_XNN_THREADS=1: XNNPACK on the calling thread, phasewise\'s pool still on both threads, and the kernels split their work for both', () => {
     const script = `
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from 'phasewise';
-const { simdPool, simdPoolReady } = await import(${JSON.stringify(dist('simdPool.js'))});
+const { simdPool, simdPoolReady, simdPoolTuning, poolThreads } = await import(${JSON.stringify(dist('simdPool.js'))});
 const info = await initBackend('wasm');
 const backend = tf.backend();
 const ready = await simdPoolReady(backend);
-console.log(JSON.stringify({ threads: info.threads, xnn: backend.wasm.tfjs.getThreadsCount(), ready, size: simdPool(backend)?.size }));
+// the most jobs each pooled task was given: a one-image Winograd conv and its direct-kernel products
+const pool = simdPool(backend);
+const jobs = {};
+const run = pool.run.bind(pool);
+pool.run = (task, js, local) => { jobs[task] = Math.max(jobs[task] ?? 0, js.length); return run(task, js, local); };
+simdPoolTuning.minWork = 0;
+tf.conv2d(tf.randomNormal([1, 16, 16, 16]), tf.randomNormal([3, 3, 16, 16]), 1, 'same').dataSync();
+console.log(JSON.stringify({ threads: info.threads, xnn: backend.wasm.tfjs.getThreadsCount(), ready, size: pool?.size, poolThreads: poolThreads(backend), jobs }));
 `;
     const res = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       env: { ...process.env, PHASEWISE_WASM_THREADS: '2', PHASEWISE_XNN_THREADS: '1', PHASEWISE_QUIET: '1' }, encoding: 'utf8', timeout: 60_000,
     }));
-    expect(res).toEqual({ threads: 2, xnn: 1, ready: true, size: 1 });
+    expect(res).toMatchObject({ threads: 2, xnn: 1, ready: true, size: 1, poolThreads: 2 });
+    // the input transform's tile rows go to both threads (with XNNPACK's count, one job: the calling thread alone)
+    expect(res.jobs.winograd).toBe(2);
+    expect(res.jobs.directConv).toBeGreaterThanOrEqual(2);
   });
 });
