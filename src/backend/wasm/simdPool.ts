@@ -3,10 +3,12 @@
  * loops that XNNPACK does not cover use every thread too (tfjs' threaded build, threadedWasm.ts).
  *
  * A task (simdTasks.ts) is a function of `(backend, job)` with `job` plain data (JSON): byte addresses, a
- * geometry, an image range. `run(task, jobs, local)` posts contiguous groups of jobs to the workers
- * through shared-memory mailboxes (poolMailbox.ts: a futex wake, not `postMessage`),
- * runs the first group with `local` on the calling thread meanwhile, then blocks (Atomics.wait,
- * allowed on Node's main thread) until every worker is done. Jobs must write disjoint memory, and nothing may allocate
+ * geometry, an image range. `run(task, jobs, local)` posts the job list to the workers through
+ * shared-memory mailboxes (poolMailbox.ts: a futex wake, not `postMessage`); every thread, the calling
+ * one included (with `local`), then claims the next unclaimed job from one shared counter until none
+ * is left, so a worker that wakes late or runs slower takes fewer jobs (`simdPoolTuning.shared = false`,
+ * or a list too long for a mailbox: one contiguous group per thread instead). The calling thread then
+ * blocks (Atomics.wait, allowed on Node's main thread) until every worker is done. Jobs must write disjoint memory, and nothing may allocate
  * on the wasm heap while they run. Workers start on the first {@link simdPool} call, in the
  * background: until they have loaded, kernels run on the calling thread alone (never a wait for a
  * worker's start-up). Workers are unref'd: they never keep the process alive.
@@ -30,7 +32,7 @@ import { xnnThreads, type WasmBackend } from './wasmHeap.js';
 export interface SimdPool {
   /** Worker count (the calling thread is one more). */
   readonly size: number;
-  /** Run `jobs` of `task`: a first contiguous group here with `local`, one group per worker; rethrows a failure. */
+  /** Run `jobs` of `task` on every thread (here with `local`), each claiming the next unclaimed job; rethrows a failure. */
   run<J extends object>(task: string, jobs: J[], local: (job: J) => void): void;
 }
 
@@ -43,9 +45,11 @@ export interface SimdPool {
  * which took 1.25–1.5 ns per value on one thread here, 40–48 multiply-adds' time (0.27 ms for conv1
  * 1→32's copy at batch 64; 3.5 ms for the 128²×64 layer's 2.4 M Winograd input values), so such
  * passes of first layers and VGG-sized layers are split over the threads too (conv1 filter gradient
- * with 2 threads 0.85–1.11 → 0.75–1.06 ms; that Winograd layer's transforms + padding 7.6 → 4.0 ms).
+ * with 2 threads 0.85–1.11 → 0.75–1.06 ms; that Winograd layer's transforms + padding 7.6 → 4.0 ms);
+ * `shared`: jobs claimed from one counter (see the module comment; false: a fixed contiguous group per
+ * thread).
  */
-export const simdPoolTuning = { enabled: true, taskTimeoutMs: 120_000, minWork: 1 << 22, copyCost: 32 };
+export const simdPoolTuning = { enabled: true, taskTimeoutMs: 120_000, minWork: 1 << 22, copyCost: 32, shared: true };
 
 interface State {
   pool: SimdPool;
@@ -58,30 +62,48 @@ const WORKER = new URL('./simdWorker.js', import.meta.url);
 function start(memory: object, workers: number): State {
   const flags = new Int32Array(new SharedArrayBuffer(4 * workers));
   const ready = new Int32Array(new SharedArrayBuffer(4 * workers));
+  // the next unclaimed job of a shared task (see run)
+  const next = new Int32Array(new SharedArrayBuffer(4));
   const mailbox = createMailbox(workers);
   for (let slot = 0; slot < workers; slot++) {
-    const w = new Worker(WORKER, { workerData: { memory, flags, ready, slot, mailbox, fma: relaxedSimd(), spinMs: mailboxTuning.workerSpinMs }, execArgv: scriptArgv(process.execArgv) });
+    const w = new Worker(WORKER, { workerData: { memory, flags, ready, slot, mailbox, next, fma: relaxedSimd(), spinMs: mailboxTuning.workerSpinMs }, execArgv: scriptArgv(process.execArgv) });
     w.on('error', (e) => console.error('phasewise SIMD worker failed to start; its loops stay on the calling thread:', e));
     w.unref();
   }
   const pool: SimdPool = {
     size: workers,
     run(task, jobs, local) {
-      // contiguous groups of jobs: the first here, one per worker
-      const groups = splitRange(jobs.length, workers + 1).map(([a, b]) => jobs.slice(a, b));
-      // (a group whose text does not fit its mailbox runs here too)
-      const here = [...(groups[0] ?? [])];
       const slots: number[] = [];
-      groups.slice(1).forEach((group, slot) => {
-        Atomics.store(flags, slot, 0);
-        if (postText(mailbox, slot, JSON.stringify({ task, jobs: group }))) slots.push(slot);
-        else here.push(...group);
-      });
       let mine: unknown;
-      try {
-        for (const job of here) local(job);
-      } catch (e) {
-        mine = e;
+      const shared = simdPoolTuning.shared ? JSON.stringify({ task, jobs, shared: true }) : undefined;
+      if (shared && shared.length <= mailbox.boxes[0].text.length) {
+        // every thread claims the next job from one counter until none is left: a worker that wakes
+        // late or runs slower takes fewer jobs instead of keeping the others waiting
+        Atomics.store(next, 0, 0);
+        for (let slot = 0; slot < workers; slot++) {
+          Atomics.store(flags, slot, 0);
+          if (postText(mailbox, slot, shared)) slots.push(slot);
+        }
+        try {
+          for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) local(jobs[i]);
+        } catch (e) {
+          mine = e;
+        }
+      } else {
+        // contiguous groups of jobs: the first here, one per worker
+        const groups = splitRange(jobs.length, workers + 1).map(([a, b]) => jobs.slice(a, b));
+        // (a group whose text does not fit its mailbox runs here too)
+        const here = [...(groups[0] ?? [])];
+        groups.slice(1).forEach((group, slot) => {
+          Atomics.store(flags, slot, 0);
+          if (postText(mailbox, slot, JSON.stringify({ task, jobs: group }))) slots.push(slot);
+          else here.push(...group);
+        });
+        try {
+          for (const job of here) local(job);
+        } catch (e) {
+          mine = e;
+        }
       }
       const failed: string[] = [];
       for (const i of slots) {

@@ -1,7 +1,9 @@
 /**
  * A {@link simdPool} worker: runs named tasks (simdTasks.ts) on the wasm backend's shared memory and
  * reports each one through its slot of a shared Int32Array (1 done, 2 failed), which the posting
- * thread waits on. Tasks arrive as JSON in its shared-memory mailbox (poolMailbox.ts). It holds no
+ * thread waits on. Tasks arrive as JSON in its shared-memory mailbox (poolMailbox.ts): the whole job list,
+ * whose jobs it claims one at a time from the pool's shared counter with the other threads, or its own group.
+ * It holds no
  * tensors; its stand-in backend is the memory alone.
  *
  * @example
@@ -18,7 +20,9 @@ import { outerFilterKernel } from './simdOuterFilter.js';
 import { SIMD_TASKS } from './simdTasks.js';
 import type { WasmBackend } from './wasmHeap.js';
 
-const { memory, flags, ready, slot, mailbox, fma, spinMs } = workerData as { memory: object; flags: Int32Array; ready: Int32Array; slot: number; mailbox: Mailbox; fma: boolean; spinMs: number };
+const { memory, flags, ready, slot, mailbox, next, fma, spinMs } = workerData as {
+  memory: object; flags: Int32Array; ready: Int32Array; slot: number; mailbox: Mailbox; next: Int32Array; fma: boolean; spinMs: number;
+};
 mailboxTuning.workerSpinMs = spinMs;
 const backend = { wasm: { wasmMemory: memory } } as unknown as WasmBackend;
 
@@ -26,11 +30,14 @@ function runTask(text: string): void {
   let status = 1;
   let task = '?';
   try {
-    const message = JSON.parse(text) as { task: string; jobs: never[] };
+    const message = JSON.parse(text) as { task: string; jobs: never[]; shared?: boolean };
     task = message.task;
     const run = SIMD_TASKS[task];
     if (!run) throw new Error(`unknown SIMD task '${task}'`);
-    for (const job of message.jobs) run(backend, job);
+    const { jobs } = message;
+    // shared: claim jobs from the pool's counter with the other threads; else run the group given
+    if (message.shared) for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) run(backend, jobs[i]);
+    else for (const job of jobs) run(backend, job);
   } catch (e) {
     status = 2;
     // written synchronously: the posting thread may rethrow and exit before a console message arrives

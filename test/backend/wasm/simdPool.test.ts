@@ -42,16 +42,20 @@ for (const [i, c] of cases.entries()) {
   const op = (x, w) => (c.dense ? tf.matMul(x, w) : c.conv ? tf.conv2d(x, w, c.s, 'same') : tf.depthwiseConv2d(x, w, c.s, 'same'));
   const f = () => tf.grads((x, w) => tf.sum(tf.square(op(x, w))))([x, w]);
   const results = {};
-  for (const on of [false, true]) {
+  // single-threaded; pooled with jobs claimed from one counter (shared); pooled with a fixed group per thread
+  for (const [mode, on, shared] of [['single', false, true], ['shared', true, true], ['groups', true, false]]) {
     simdPoolTuning.enabled = on;
+    simdPoolTuning.shared = shared;
     const gs = f();
-    results[on] = gs.map((g) => Array.from(g.dataSync()));
+    results[mode] = gs.map((g) => Array.from(g.dataSync()));
     tf.dispose(gs);
   }
-  // max |pooled - single| / max |single|, per gradient
-  out.push(results.false.map((g, k) => {
+  simdPoolTuning.shared = true;
+  // max |pooled - single| / max |single|, per gradient and pooled mode
+  out.push(results.single.map((g, k) => {
     const scale = Math.max(1, ...g.map(Math.abs));
-    return { n: g.length, nonzero: g.some((v) => v !== 0), rel: Math.max(...g.map((v, j) => Math.abs(v - results.true[k][j]))) / scale };
+    const rel = (mode) => Math.max(...g.map((v, j) => Math.abs(v - results[mode][k][j]))) / scale;
+    return { n: g.length, nonzero: g.some((v) => v !== 0), rel: Math.max(rel('shared'), rel('groups')) };
   }));
 }
 let failure = '';
@@ -73,7 +77,7 @@ describe('SIMD worker pool (simdPool.ts)', () => {
     expect(simdPool(tf.backend() as unknown as WasmBackend)).toBeUndefined();
   });
 
-  it('gives bitwise the same depthwise and small-K conv gradients with the pool as without, reports a worker failure, and lets the process exit', () => {
+  it('gives bitwise the same depthwise and small-K conv gradients with the pool (jobs claimed from a shared counter, or a fixed group per thread) as without, reports a worker failure, and lets the process exit', () => {
     const res = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', SCRIPT], {
       env: { ...process.env, PHASEWISE_WASM_THREADS: '2', PHASEWISE_QUIET: '1' }, encoding: 'utf8', timeout: 120_000,
     })) as { ready: boolean; size: number; out: { n: number; nonzero: boolean; rel: number }[][]; failure: string };
