@@ -22,6 +22,7 @@ import { depthwiseBackpropFilterConfig } from './depthwiseBackpropFilter.js';
 import { depthwiseBackpropInputConfig } from './depthwiseBackpropInput.js';
 import { depthwiseForwardConfig } from './depthwiseForward.js';
 import { identityConfig } from './identity.js';
+import { castConfig } from './cast.js';
 import { maxPoolGradConfig } from './maxPoolGrad.js';
 import { avgPoolConfig, maxPoolConfig } from './pooling.js';
 import { tileConfig } from './tile.js';
@@ -45,6 +46,7 @@ const CONFIGS: readonly tf.KernelConfig[] = [
   unsortedSegmentSumConfig,
   sumLeadingAxesConfig,
   identityConfig,
+  castConfig,
   maxPoolGradConfig,
   transposeConfig,
   tileConfig,

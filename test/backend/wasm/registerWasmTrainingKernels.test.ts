@@ -21,6 +21,7 @@ const names = [
   'UnsortedSegmentSum',
   'Sum',
   'Identity',
+  'Cast',
   'MaxPoolGrad',
   'Transpose',
   'Tile',
