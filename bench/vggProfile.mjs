@@ -13,7 +13,7 @@ const S = Number(process.argv[2] ?? 128);
 const N = Number(process.argv[3] ?? 5);
 await initBackend('wasm');
 await simdPoolReady(tf.backend());
-const SHAPED = new Set(['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', 'Add', 'Multiply']);
+const SHAPED = new Set(['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', 'Add', 'Multiply', 'RealDiv', 'Relu', 'Step', 'Sub']);
 const acc = {};
 let on = false;
 for (const k of tf.getKernelsForBackend('wasm')) {
@@ -40,4 +40,4 @@ for (const [k, v] of Object.entries(acc)) byName[k.split(' ')[0]] = (byName[k.sp
 console.log(`VGG16 ${S} px: ${step.toFixed(1)} ms per step, ${Object.values(byName).reduce((a, b) => a + b, 0).toFixed(1)} ms in kernels`);
 for (const [k, v] of Object.entries(byName).sort((a, b) => b[1] - a[1])) console.log(`${v.toFixed(2).padStart(8)}  ${k}`);
 console.log('--- by shape');
-for (const [k, v] of Object.entries(acc).sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${(v / N).toFixed(2).padStart(8)}  ${k}`);
+for (const [k, v] of Object.entries(acc).sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 30))) console.log(`${(v / N).toFixed(2).padStart(8)}  ${k}`);

@@ -1,8 +1,9 @@
 /**
  * wasm kernel for `Add` (replaces stock tfjs-backend-wasm's for a bias add, which took ~6 ns per
- * value for `[1, 16, 16, 512] + [512]` here; everything else goes to the stock kernel): a float32
- * tensor `[…, C]` plus a float32 vector `[C]` (either order), `C % 4 == 0`, by a SIMD row loop
- * (simdBiasAdd.ts) — the bias of every unfused conv or dense layer during training.
+ * value for `[1, 16, 16, 512] + [512]` here): a float32 tensor `[…, C]` plus a float32 vector `[C]`
+ * (either order), `C % 4 == 0`, by a SIMD row loop (simdBiasAdd.ts) — the bias of every unfused conv
+ * or dense layer during training. Float32 operands of equal size or a scalar: elementwise.ts's loops on
+ * the calling thread; everything else goes to the stock kernel.
  *
  * Formula: `out[…, c] = a[…, c] + b[c]`.
  *
@@ -13,6 +14,7 @@
  */
 import { tf } from '../tf.js';
 import { biasAddKernel } from './simdBiasAdd.js';
+import { binaryOurs } from './elementwise.js';
 import { heapAddress, replacedStockKernel, replacingConfig } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -32,7 +34,7 @@ function add(args: KernelArgs): TensorInfo {
   const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
   const pair = biasOperands(a, b);
   const kernel = pair ? biasAddKernel(backend) : undefined;
-  if (!pair || !kernel) return replacedStockKernel(KERNEL)(args as Parameters<ReturnType<typeof replacedStockKernel>>[0]);
+  if (!pair || !kernel) return binaryOurs(backend, a, b, 'add') ?? replacedStockKernel(KERNEL)(args as Parameters<ReturnType<typeof replacedStockKernel>>[0]);
   const [t, v] = pair;
   const C = v.shape[0];
   const rows = t.shape.reduce((p, d) => p * d, 1) / C;

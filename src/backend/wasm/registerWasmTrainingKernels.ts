@@ -23,6 +23,7 @@ import { depthwiseBackpropInputConfig } from './depthwiseBackpropInput.js';
 import { depthwiseForwardConfig } from './depthwiseForward.js';
 import { identityConfig } from './identity.js';
 import { castConfig } from './cast.js';
+import { multiplyConfig, realDivConfig, reluConfig, subConfig } from './elementwise.js';
 import { maxPoolGradConfig } from './maxPoolGrad.js';
 import { avgPoolConfig, maxPoolConfig } from './pooling.js';
 import { tileConfig } from './tile.js';
@@ -47,6 +48,10 @@ const CONFIGS: readonly tf.KernelConfig[] = [
   sumLeadingAxesConfig,
   identityConfig,
   castConfig,
+  reluConfig,
+  multiplyConfig,
+  subConfig,
+  realDivConfig,
   maxPoolGradConfig,
   transposeConfig,
   tileConfig,

@@ -16,6 +16,7 @@ import { foldImages } from './outerLayout.js';
 import { directConvRows } from './directConv.js';
 import { directCalls } from './directMatMul.js';
 import { winogradTransform } from './winograd.js';
+import { elementwiseRange } from './elementwise.js';
 import { depthwiseGatherImages } from './depthwiseGather.js';
 import { depthwiseGatherGenImages } from './depthwiseGatherGen.js';
 import { depthwiseForwardImages } from './depthwiseForward.js';
@@ -37,4 +38,5 @@ export const SIMD_TASKS: Record<string, (backend: WasmBackend, job: never) => vo
   directConv: (backend, job) => directConvRows(backend, job),
   directCalls: (backend, job) => directCalls(backend, job),
   winograd: (backend, job) => winogradTransform(backend, job),
+  elementwise: elementwiseRange,
 };

@@ -17,10 +17,12 @@ const SCRIPT = `
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from 'phasewise';
 const { simdPool, simdPoolReady, simdPoolTuning } = await import(${JSON.stringify(dist('simdPool.js'))});
+const { elementwiseTuning } = await import(${JSON.stringify(dist('elementwise.js'))});
 await initBackend('wasm');
 const backend = tf.backend();
 const ready = await simdPoolReady(backend);
 simdPoolTuning.minWork = 0; // pool every call, however small
+elementwiseTuning.poolFloats = 0; // element-wise loops too
 const cases = [
   { x: [5, 14, 14, 16], M: 1, s: 1 },   // filter: generated kernels; input: generated gather kernels
   { x: [4, 10, 9, 8], M: 2, s: 1 },     // in-place madd / maxpy
@@ -34,12 +36,13 @@ const cases = [
   { x: [7, 15, 13, 3], conv: [3, 3, 3, 32], s: 1 },  // outer products on taps folded into channels (fold pooled)
   { x: [3, 13, 11, 16], conv: [3, 3, 16, 24], s: 2 }, // direct forward conv (rows split), sub-pixel input phases
   { x: [96, 40], dense: [40, 32] },                    // Aᵀ B (outer products) and A Bᵀ (direct kernel, blocks split)
+  { x: [4, 16, 16, 33], elt: true },                   // element-wise loops in ranges (ReLU, ×, −, ÷ and their gradients)
 ];
 const out = [];
 for (const [i, c] of cases.entries()) {
   const x = tf.randomNormal(c.x, 0, 1, 'float32', 10 + i);
-  const w = tf.randomNormal(c.dense ?? c.conv ?? [3, 3, c.x[3], c.M], 0, 1, 'float32', 20 + i);
-  const op = (x, w) => (c.dense ? tf.matMul(x, w) : c.conv ? tf.conv2d(x, w, c.s, 'same') : tf.depthwiseConv2d(x, w, c.s, 'same'));
+  const w = tf.randomNormal(c.elt ? c.x : c.dense ?? c.conv ?? [3, 3, c.x[3], c.M], 0, 1, 'float32', 20 + i);
+  const op = (x, w) => (c.elt ? tf.sub(tf.mul(tf.relu(x), w), tf.div(x, 3)) : c.dense ? tf.matMul(x, w) : c.conv ? tf.conv2d(x, w, c.s, 'same') : tf.depthwiseConv2d(x, w, c.s, 'same'));
   const f = () => tf.grads((x, w) => tf.sum(tf.square(op(x, w))))([x, w]);
   const results = {};
   // single-threaded; pooled with jobs claimed from one counter (shared); pooled with a fixed group per thread
@@ -83,7 +86,7 @@ describe('SIMD worker pool (simdPool.ts)', () => {
     })) as { ready: boolean; size: number; out: { n: number; nonzero: boolean; rel: number }[][]; failure: string };
     expect(res.ready).toBe(true);
     expect(res.size).toBe(1);
-    expect(res.out).toHaveLength(12);
+    expect(res.out).toHaveLength(13);
     for (const [i, grads] of res.out.entries()) {
       for (const [k, g] of grads.entries()) {
         expect(g.nonzero, `case ${i} gradient ${k} is not all zero`).toBe(true);
