@@ -1,14 +1,13 @@
 /**
  * A {@link simdPool} worker: runs named tasks (simdTasks.ts) on the wasm backend's shared memory and
  * reports each one through its slot of a shared Int32Array (1 done, 2 failed), which the posting
- * thread waits on. Tasks arrive as JSON in its shared-memory mailbox (poolMailbox.ts): the whole job list,
- * whose jobs it claims one at a time from the pool's shared counter with the other threads, or its own group.
- * It holds no
- * tensors; its stand-in backend is the memory alone.
+ * thread waits on. Tasks arrive as JSON in its shared-memory mailbox (poolMailbox.ts): the whole job
+ * list, whose jobs it claims one at a time from the pool's shared counter with the other threads, or
+ * its own group. It holds no tensors; its stand-in backend is the memory alone.
  *
  * @example
  * ```ts
- * new Worker(new URL('./simdWorker.js', import.meta.url), { workerData: { memory, flags, ready, slot: 0, mailbox: createMailbox(1), fma: relaxedSimd(), spinMs: 0.1 } });
+ * new Worker(new URL('./simdWorker.js', import.meta.url), { workerData: { memory, flags, ready, slot: 0, mailbox: createMailbox(1), next, fma: relaxedSimd(), spinMs: 0.1 } });
  * ```
  */
 import { writeSync } from 'node:fs';
