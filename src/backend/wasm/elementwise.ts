@@ -1,5 +1,5 @@
 /**
- * wasm kernels for float32 `Relu`, `Multiply`, `Sub` and `RealDiv` (and `Add` beyond the bias add,
+ * wasm kernels for float32 `Relu`, `Step`, `Multiply`, `Sub` and `RealDiv` (and `Add` beyond the bias add,
  * add.ts) with the SIMD loops of simdElementwise.ts — on the calling thread, or from 4 MB on the SIMD
  * pool's threads (jobs claimed from a shared counter, so an asleep worker delays nothing) — replacing stock
  * tfjs-backend-wasm's XNNPACK ones, which hand every op to XNNPACK's thread pool: in a VGG16 128 px
@@ -31,13 +31,14 @@ const size = (t: TensorInfo) => t.shape.reduce((p, d) => p * d, 1);
  * A range of one loop (plain data: a pool worker can run it): `kind` 'relu' or vv / vs / sv, byte
  * addresses already offset to the range (a scalar operand's stays put), `n4` vectors.
  */
-export interface ElementwiseJob { kind: 'relu' | 'vv' | 'vs' | 'sv'; op: Op; x: number; y: number; out: number; n4: number }
+export interface ElementwiseJob { kind: 'relu' | 'step' | 'vv' | 'vs' | 'sv'; op: Op; x: number; y: number; out: number; n4: number; alphaBits?: number }
 
 /** Run one {@link ElementwiseJob}. */
 export function elementwiseRange(backend: WasmBackend, job: ElementwiseJob): void {
   const k = elementwiseKernels(backend);
   if (!k) throw new Error('phasewise element-wise ops: no SIMD kernels on this memory');
   if (job.kind === 'relu') k.relu(job.x, job.out, job.n4);
+  else if (job.kind === 'step') k.step(job.x, job.out, job.n4, job.alphaBits ?? 0);
   else k[job.kind][job.op](job.x, job.y, job.out, job.n4);
 }
 
@@ -49,9 +50,9 @@ export function elementwiseRange(backend: WasmBackend, job: ElementwiseJob): voi
 function runLoop(backend: WasmBackend, job: ElementwiseJob): void {
   const floats = 4 * job.n4;
   if (floats < elementwiseTuning.poolFloats) return elementwiseRange(backend, job);
-  const step = (kind: string) => (kind === 'relu' || kind === 'vv' || kind === 'vs' ? 16 : 0);
+  const xStep = job.kind === 'sv' ? 0 : 16; // (a scalar x stays put)
   const jobs = splitRange(job.n4, 4 * poolThreads(backend)).map(([a, b]): ElementwiseJob => ({
-    ...job, x: job.x + a * step(job.kind), y: job.y + a * (job.kind === 'vv' || job.kind === 'sv' ? 16 : 0), out: job.out + 16 * a, n4: b - a,
+    ...job, x: job.x + a * xStep, y: job.y + a * (job.kind === 'vv' || job.kind === 'sv' ? 16 : 0), out: job.out + 16 * a, n4: b - a,
   }));
   runJobs(backend, 'elementwise', jobs, (j) => elementwiseRange(backend, j), floats * simdPoolTuning.copyCost);
 }
@@ -102,8 +103,26 @@ function relu(args: KernelArgs): TensorInfo {
   return out;
 }
 
+/** `Step`: 1 where x > 0, else `alpha`; NaN stays NaN (the cpu backend's rule). Every ReLU gradient takes one. */
+function step(args: KernelArgs): TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const x = args.inputs.x;
+  const alpha = Math.fround(((args.attrs ?? {}) as { alpha?: number }).alpha ?? 0);
+  const k = x.dtype === 'float32' ? elementwiseKernels(backend) : undefined;
+  if (!k) return replacedStockKernel('Step')(args as Parameters<ReturnType<typeof replacedStockKernel>>[0]);
+  const n = size(x);
+  const out = backend.makeOutput(x.shape, 'float32');
+  const n4 = n >> 2;
+  const alphaBits = new Int32Array(new Float32Array([alpha]).buffer)[0];
+  runLoop(backend, { kind: 'step', op: 'add', x: heapAddress(backend, x), y: 0, out: heapAddress(backend, out), n4, alphaBits });
+  const [v, o] = [f32(backend, x), f32(backend, out)];
+  for (let i = 4 * n4; i < n; i++) o[i] = Number.isNaN(v[i]) ? NaN : v[i] > 0 ? 1 : alpha;
+  return out;
+}
+
 /** Kernel configs registered by {@link registerWasmTrainingKernels} (replacing the stock ones). */
 export const reluConfig: tf.KernelConfig = replacingConfig('Relu', relu);
+export const stepConfig: tf.KernelConfig = replacingConfig('Step', step);
 export const multiplyConfig = binary('Multiply', 'mul');
 export const subConfig = binary('Sub', 'sub');
 export const realDivConfig = binary('RealDiv', 'div');

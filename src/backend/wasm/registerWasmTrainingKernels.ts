@@ -23,7 +23,7 @@ import { depthwiseBackpropInputConfig } from './depthwiseBackpropInput.js';
 import { depthwiseForwardConfig } from './depthwiseForward.js';
 import { identityConfig } from './identity.js';
 import { castConfig } from './cast.js';
-import { multiplyConfig, realDivConfig, reluConfig, subConfig } from './elementwise.js';
+import { multiplyConfig, realDivConfig, reluConfig, stepConfig, subConfig } from './elementwise.js';
 import { maxPoolGradConfig } from './maxPoolGrad.js';
 import { avgPoolConfig, maxPoolConfig } from './pooling.js';
 import { tileConfig } from './tile.js';
@@ -49,6 +49,7 @@ const CONFIGS: readonly tf.KernelConfig[] = [
   identityConfig,
   castConfig,
   reluConfig,
+  stepConfig,
   multiplyConfig,
   subConfig,
   realDivConfig,

@@ -7,7 +7,8 @@
  * Formulas (`n4` groups of 4 floats; byte addresses; `op` one of + − × ÷):
  * - `vv_op(a, b, out, n4)`: `out[i] = a[i] op b[i]`;
  * - `vs_op(a, s, out, n4)`: `out[i] = a[i] op s[0]`; `sv_op(s, b, out, n4)`: `out[i] = s[0] op b[i]`;
- * - `relu(x, out, n4)`: `out[i] = max(x[i], 0)` (NaN stays NaN, as on the cpu backend).
+ * - `relu(x, out, n4)`: `out[i] = max(x[i], 0)` (NaN stays NaN, as on the cpu backend);
+ * - `step(x, out, n4, alphaBits)`: `out[i] = x[i] > 0 ? 1 : alpha`, NaN where x is NaN (as on the cpu backend).
  * IEEE single-precision results, the same as XNNPACK's and the cpu backend's.
  *
  * @example
@@ -24,6 +25,8 @@ import type { WasmBackend } from './wasmHeap.js';
 export type Loop = (x: number, y: number, out: number, n4: number) => void;
 /** `relu(x, out, n4)`. */
 export type Relu = (x: number, out: number, n4: number) => void;
+/** `step(x, out, n4, alphaBits)`: alpha as the bits of a float32. */
+export type Step = (x: number, out: number, n4: number, alphaBits: number) => void;
 
 /** The arithmetic ops and their f32x4 opcodes. */
 export const OPS = { add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7 } as const;
@@ -61,17 +64,37 @@ const RELU = [0x01, 0x01, 0x7f,
   ...get(2), ...SUB1, ...set(2), ...get(2), 0x0d, 0x00, END,
   END];
 
+// step: params x0 out1 n2 alphaBits3; local i32 i4; v128 one5 alpha6 v7. out = NaN where x is NaN,
+// else bitselect(1, alpha, x > 0)
+const BITSELECT = [0xfd, 0x52];
+const STEP = [0x02, 0x01, 0x7f, 0x03, 0x7b,
+  0xfd, 0x0c, ...Array.from(new Uint8Array(new Float32Array([1, 1, 1, 1]).buffer)), ...set(5),
+  ...get(3), 0xfd, 0x11, ...set(6), // i32x4.splat of alpha's bits
+  ...get(2), 0x45, 0x04, 0x40, 0x0f, END,
+  ...LOOP,
+  ...get(1), ...get(4), ADD,
+  ...get(0), ...get(4), ADD, ...LOAD(0), ...set(7),
+  ...get(7),
+  ...get(5), ...get(6), ...get(7), ...ZERO4, 0xfd, 0x44, ...BITSELECT, // f32x4.gt
+  ...get(7), ...get(7), 0xfd, 0x42, // f32x4.ne: NaN lanes
+  ...BITSELECT, ...STORE(0),
+  ...get(4), 0x41, 0x10, ADD, ...set(4),
+  ...get(2), ...SUB1, ...set(2), ...get(2), 0x0d, 0x00, END,
+  END];
+
 const KINDS = ['vv', 'vs', 'sv'] as const;
 
-/** The module's bytes: `relu` and `vv_add`, `vs_add`, `sv_add`, … for every op. */
+/** The module's bytes: `relu`, `step` and `vv_add`, `vs_add`, `sv_add`, … for every op. */
 export const ELEMENTWISE_WASM = kernelModule([
   { name: 'relu', params: 3, body: RELU },
+  { name: 'step', params: 4, body: STEP },
   ...KINDS.flatMap((kind) => Object.entries(OPS).map(([op, code]) => ({ name: `${kind}_${op}`, params: 4, body: loop(kind, code) }))),
 ]);
 
 /** The kernels bound to one memory. */
 export interface ElementwiseKernels {
   relu: Relu;
+  step: Step;
   vv: Record<Op, Loop>;
   vs: Record<Op, Loop>;
   sv: Record<Op, Loop>;
@@ -83,6 +106,6 @@ const instances = new WeakMap<object, ElementwiseKernels | null>();
 export function elementwiseKernels(backend: WasmBackend): ElementwiseKernels | undefined {
   return boundKernels(backend, instances, ELEMENTWISE_WASM, (e) => {
     const of = (kind: string) => Object.fromEntries(Object.keys(OPS).map((op) => [op, e[`${kind}_${op}`] as Loop])) as Record<Op, Loop>;
-    return { relu: e.relu as Relu, vv: of('vv'), vs: of('vs'), sv: of('sv') };
+    return { relu: e.relu as Relu, step: e.step as Step, vv: of('vv'), vs: of('vs'), sv: of('sv') };
   });
 }

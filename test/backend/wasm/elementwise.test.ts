@@ -17,7 +17,7 @@ const SHAPES: [number[], number[]][] = [
   [[1], [9]], [[5, 1], [1, 4]], [[4, 6], [6]], [[0, 3], [0, 3]],
 ];
 
-describe("wasm element-wise Relu, Add, Sub, Multiply, RealDiv (phasewise's SIMD loops)", () => {
+describe("wasm element-wise Relu, Step, Add, Sub, Multiply, RealDiv (phasewise's SIMD loops)", () => {
   afterEach(() => {
     elementwiseTuning.poolFloats = 1 << 20;
   });
@@ -29,7 +29,7 @@ describe("wasm element-wise Relu, Add, Sub, Multiply, RealDiv (phasewise's SIMD 
       const values = SHAPES.map(([sa, sb]) => [randomValues(r, sa), randomValues(r, sb).map((v) => v + (v < 0 ? -0.5 : 0.5))]);
       const f = () => SHAPES.flatMap(([sa, sb], i) => {
         const [a, b] = [tf.tensor(values[i][0], sa), tf.tensor(values[i][1], sb)];
-        return [...Object.values(ops).map((op) => op(a, b)), tf.relu(a)];
+        return [...Object.values(ops).map((op) => op(a, b)), tf.relu(a), tf.step(a), tf.step(b, 0.3)];
       });
       const { cpu, wasm } = await cpuAndWasm(f);
       expect(wasm.length).toBe(cpu.length);
@@ -37,16 +37,17 @@ describe("wasm element-wise Relu, Add, Sub, Multiply, RealDiv (phasewise's SIMD 
     });
   }
 
-  it('keep IEEE specials (NaN, ±Infinity, division by zero), ReLU passes NaN through', async () => {
+  it('keep IEEE specials (NaN, ±Infinity, division by zero), ReLU and Step pass NaN through', async () => {
     const a = [NaN, Infinity, -Infinity, 1, -1, 0, 5, -2, 3];
     const b = [1, 0, 2, 0, -0, 0, NaN, Infinity, -Infinity];
     const f = () => {
       const [x, y] = [tf.tensor1d(a), tf.tensor1d(b)];
-      return [...Object.values(ops).map((op) => op(x, y)), tf.relu(x), tf.div(x, tf.scalar(0))];
+      return [...Object.values(ops).map((op) => op(x, y)), tf.relu(x), tf.div(x, tf.scalar(0)), tf.step(x, -0.5)];
     };
     const { cpu, wasm } = await cpuAndWasm(f);
     for (let i = 0; i < cpu.length; i++) expect(Array.from(wasm[i]), `output ${i}`).toEqual(Array.from(cpu[i]));
     expect(Array.from(wasm[4]).slice(0, 5)).toEqual([NaN, Infinity, 0, 1, 0]);
+    expect(Array.from(wasm[6])).toEqual([NaN, 1, -0.5, 1, -0.5, -0.5, 1, -0.5, 1]);
   });
 
   it('leave int32 to the stock kernels, and gradients through them leak nothing', async () => {

@@ -23,6 +23,7 @@ const names = [
   'Identity',
   'Cast',
   'Relu',
+  'Step',
   'Multiply',
   'Sub',
   'RealDiv',
