@@ -1,6 +1,6 @@
 /**
- * A wasm SIMD kernel for the gradient of a 2×2 stride-2 max pool whose windows tile the input
- * (no padding): four channels per `f32x4`, the first maximum of each window found with running
+ * wasm SIMD kernels for a 2×2 stride-2 max pool whose windows tile the input (no padding) and for its
+ * gradient: four channels per `f32x4`, the first maximum of each window found with running
  * strict comparisons, as maxPoolGrad.ts's scalar loop and tfjs' cpu backend do.
  *
  * Formula (`pool2(x, dy, dx, rows, cols, cBytes, xRow, dyRow)`, addresses and strides in bytes):
@@ -73,12 +73,50 @@ const BODY = [
   END,
 ];
 
-/** The module's bytes. */
-export const MAX_POOL2_WASM = kernelModule([{ name: 'pool2', params: 8, body: BODY }]);
+// max2: params x0 out1 rows2 cols3 cBytes4 xRow5 outRow6; i32 locals i7 j8 c9 p10 o11 xr1_12 (xRow + cBytes); v128 m13
+const PMAX = [0xfd, 0xeb, 0x01];
+const MAX2_BODY = [
+  0x02, 0x06, 0x7f, 0x01, 0x7b,
+  ...get(5), ...get(4), ADD, ...set(12),
+  ...I32(0), ...set(7),
+  ...LOOP, ...I32(0), ...set(8),
+  ...LOOP,
+  // p = x + 2i·xRow + 2j·cBytes; o = out + i·outRow + j·cBytes
+  ...get(0), ...get(7), ...get(5), MUL, ...get(8), ...get(4), MUL, ADD, ...I32(2), MUL, ADD, ...set(10),
+  ...get(1), ...get(7), ...get(6), MUL, ...get(8), ...get(4), MUL, ADD, ADD, ...set(11),
+  ...I32(0), ...set(9),
+  ...LOOP,
+  ...get(11), ...get(9), ADD, //                                       (the store's address)
+  ...NEG_INF,
+  ...[[], get(4), get(5), get(12)].flatMap((off) => [...get(10), ...get(9), ADD, ...(off.length ? [...off, ADD] : []), ...LOAD(0), ...PMAX]),
+  ...STORE(0),
+  ...next(9, I32(16), get(4)),
+  ...next(8, I32(1), get(3)),
+  ...next(7, I32(1), get(2)),
+  END,
+];
 
-const instances = new WeakMap<object, MaxPool2 | null>();
+/** The module's bytes: `pool2` (the gradient) and `max2` (the pool itself). */
+export const MAX_POOL2_WASM = kernelModule([{ name: 'pool2', params: 8, body: BODY }, { name: 'max2', params: 7, body: MAX2_BODY }]);
+
+/**
+ * The pool itself, `max2(x, out, rows, cols, cBytes, xRow, outRow)`: `out[i·outRow + j·cBytes + c]` = the
+ * largest of the window's four values by running strict comparisons from -∞ (`f32x4.pmax`: NaN never
+ * wins; a window of NaN and -∞ gives -∞), as the cpu backend's pool and the gradient above.
+ */
+export type MaxPool2Forward = (x: number, out: number, rows: number, cols: number, cBytes: number, xRow: number, outRow: number) => void;
+
+const instances = new WeakMap<object, { pool2: MaxPool2; max2: MaxPool2Forward } | null>();
+
+const bound = (backend: WasmBackend) =>
+  boundKernels(backend, instances, MAX_POOL2_WASM, (e) => ({ pool2: e.pool2 as MaxPool2, max2: e.max2 as MaxPool2Forward }));
 
 /** The kernel bound to the backend's memory, or undefined without wasm SIMD support. */
 export function maxPool2Kernel(backend: WasmBackend): MaxPool2 | undefined {
-  return boundKernels(backend, instances, MAX_POOL2_WASM, (e) => e.pool2 as MaxPool2);
+  return bound(backend)?.pool2;
+}
+
+/** The forward 2×2 stride-2 pool ({@link MaxPool2Forward}) bound to the backend's memory, or undefined without wasm SIMD. */
+export function maxPool2Forward(backend: WasmBackend): MaxPool2Forward | undefined {
+  return bound(backend)?.max2;
 }
