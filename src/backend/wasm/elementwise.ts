@@ -89,40 +89,32 @@ function binary(name: string, op: Op): tf.KernelConfig {
   });
 }
 
-function relu(args: KernelArgs): TensorInfo {
-  const backend = args.backend as WasmBackend;
-  const x = args.inputs.x;
-  const k = x.dtype === 'float32' ? elementwiseKernels(backend) : undefined;
-  if (!k) return replacedStockKernel('Relu')(args as Parameters<ReturnType<typeof replacedStockKernel>>[0]);
-  const n = size(x);
-  const out = backend.makeOutput(x.shape, 'float32');
-  const n4 = n >> 2;
-  runLoop(backend, { kind: 'relu', op: 'add', x: heapAddress(backend, x), y: 0, out: heapAddress(backend, out), n4 });
-  const [v, o] = [f32(backend, x), f32(backend, out)];
-  for (let i = 4 * n4; i < n; i++) o[i] = Math.max(v[i], 0); // (as f32x4.max: NaN stays NaN, max(-0, 0) = 0)
-  return out;
-}
-
-/** `Step`: 1 where x > 0, else `alpha`; NaN stays NaN (the cpu backend's rule). Every ReLU gradient takes one. */
-function step(args: KernelArgs): TensorInfo {
-  const backend = args.backend as WasmBackend;
-  const x = args.inputs.x;
-  const alpha = Math.fround(((args.attrs ?? {}) as { alpha?: number }).alpha ?? 0);
-  const k = x.dtype === 'float32' ? elementwiseKernels(backend) : undefined;
-  if (!k) return replacedStockKernel('Step')(args as Parameters<ReturnType<typeof replacedStockKernel>>[0]);
-  const n = size(x);
-  const out = backend.makeOutput(x.shape, 'float32');
-  const n4 = n >> 2;
-  const alphaBits = new Int32Array(new Float32Array([alpha]).buffer)[0];
-  runLoop(backend, { kind: 'step', op: 'add', x: heapAddress(backend, x), y: 0, out: heapAddress(backend, out), n4, alphaBits });
-  const [v, o] = [f32(backend, x), f32(backend, out)];
-  for (let i = 4 * n4; i < n; i++) o[i] = Number.isNaN(v[i]) ? NaN : v[i] > 0 ? 1 : alpha;
-  return out;
+/**
+ * A unary kernel on float32 x: the SIMD loop `kind` (with `alphaBits` for Step), the last `n % 4`
+ * values by `tail`; other dtypes (or no SIMD) the stock kernel `name`.
+ */
+function unary(name: string, kind: 'relu' | 'step', tail: (v: number, attrs: Record<string, unknown>) => number): tf.KernelConfig {
+  return replacingConfig(name, (args: KernelArgs) => {
+    const backend = args.backend as WasmBackend;
+    const x = args.inputs.x;
+    const attrs = (args.attrs ?? {}) as Record<string, unknown>;
+    if (x.dtype !== 'float32' || !elementwiseKernels(backend)) return replacedStockKernel(name)(args as Parameters<ReturnType<typeof replacedStockKernel>>[0]);
+    const n = size(x);
+    const out = backend.makeOutput(x.shape, 'float32');
+    const n4 = n >> 2;
+    const alphaBits = new Int32Array(new Float32Array([(attrs.alpha as number | undefined) ?? 0]).buffer)[0];
+    runLoop(backend, { kind, op: 'add', x: heapAddress(backend, x), y: 0, out: heapAddress(backend, out), n4, alphaBits });
+    const [v, o] = [f32(backend, x), f32(backend, out)];
+    for (let i = 4 * n4; i < n; i++) o[i] = tail(v[i], attrs);
+    return out;
+  });
 }
 
 /** Kernel configs registered by {@link registerWasmTrainingKernels} (replacing the stock ones). */
-export const reluConfig: tf.KernelConfig = replacingConfig('Relu', relu);
-export const stepConfig: tf.KernelConfig = replacingConfig('Step', step);
+// (as f32x4.max: NaN stays NaN, max(-0, 0) = 0)
+export const reluConfig = unary('Relu', 'relu', (v) => Math.max(v, 0));
+/** `Step`: 1 where x > 0, else `alpha`; NaN stays NaN (the cpu backend's rule). Every ReLU gradient takes one. */
+export const stepConfig = unary('Step', 'step', (v, attrs) => (Number.isNaN(v) ? NaN : v > 0 ? 1 : Math.fround((attrs.alpha as number | undefined) ?? 0)));
 export const multiplyConfig = binary('Multiply', 'mul');
 export const subConfig = binary('Sub', 'sub');
 export const realDivConfig = binary('RealDiv', 'div');
