@@ -16,6 +16,7 @@
  * ```
  */
 import { tf } from '../tf.js';
+import { sharedData } from './identity.js';
 import { replacedStockKernel, replacingConfig } from './wasmHeap.js';
 import type { KernelArgs, TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -35,8 +36,7 @@ function cast(args: KernelArgs): TensorInfo {
   if (dtype !== x.dtype || x.dtype === 'string' || x.dtype === 'complex64') {
     return replacedStockKernel(KERNEL)(args as Parameters<ReturnType<typeof replacedStockKernel>>[0]);
   }
-  (args.backend as { incRef(dataId: object): void }).incRef(x.dataId);
-  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  return sharedData(args);
 }
 
 /** Kernel config registered by {@link registerWasmTrainingKernels} (replacing the stock one). */

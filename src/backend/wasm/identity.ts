@@ -21,11 +21,16 @@ import type { KernelArgs, TensorInfo } from './wasmHeap.js';
 
 const KERNEL = 'Identity';
 
-function identity(args: KernelArgs): TensorInfo {
+/** `x` itself under a new reference (the backend counts one more owner of its data); for Identity and a same-dtype Cast. */
+export function sharedData(args: KernelArgs): TensorInfo {
   const x = args.inputs.x;
-  if (x.dtype === 'string') return replacedStockKernel(KERNEL)(args as Parameters<ReturnType<typeof replacedStockKernel>>[0]);
   (args.backend as { incRef(dataId: object): void }).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+function identity(args: KernelArgs): TensorInfo {
+  if (args.inputs.x.dtype === 'string') return replacedStockKernel(KERNEL)(args as Parameters<ReturnType<typeof replacedStockKernel>>[0]);
+  return sharedData(args);
 }
 
 /** Kernel config registered by {@link registerWasmTrainingKernels} (replacing the stock one). */
