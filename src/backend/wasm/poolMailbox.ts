@@ -72,13 +72,34 @@ export function spinWait(a: Int32Array, i: number, value: number, spinMs: number
  */
 export const mailboxTuning = { workerSpinMs: 0.1, answerSpinMs: 5 };
 
+/** A UTF-16LE decoder when typed arrays are little-endian (else undefined: decodeUnits falls back). */
+const utf16 = (() => {
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) return undefined;
+  try {
+    return new TextDecoder('utf-16le');
+  } catch {
+    return undefined;
+  }
+})();
+
+/**
+ * The string of UTF-16 code units `units[0, n)`. A decoder reads a non-shared copy (decoders refuse
+ * shared memory): ~6 µs for a 4.7k-unit task text, against ~124 µs for `String.fromCharCode(...units)`,
+ * whose argument spread was most of a worker's 0.3–0.5 ms start on a pooled depthwise gradient.
+ * Texts come from `JSON.stringify`, which never leaves a lone surrogate (a decoder would replace it).
+ */
+export function decodeUnits(units: Uint16Array, n: number): string {
+  const copy = units.slice(0, n);
+  if (utf16) return utf16.decode(copy);
+  let text = '';
+  for (let i = 0; i < n; i += 8192) text += String.fromCharCode.apply(null, copy.subarray(i, Math.min(n, i + 8192)) as unknown as number[]);
+  return text;
+}
+
 /** Block until `slot` has a message after the `seen`-th; its text and the new count. */
 export function waitText(mb: Mailbox, slot: number, seen: number): { text: string; seen: number } {
   while (!spinWait(mb.seq, slot, seen, mailboxTuning.workerSpinMs));
   const now = Atomics.load(mb.seq, slot);
   const box = mb.boxes[slot];
-  const n = box.length[0];
-  let text = '';
-  for (let i = 0; i < n; i += 8192) text += String.fromCharCode(...box.text.subarray(i, Math.min(n, i + 8192)));
-  return { text, seen: now };
+  return { text: decodeUnits(box.text, box.length[0]), seen: now };
 }

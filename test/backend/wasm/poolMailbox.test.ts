@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMailbox, postText, spinWait, waitText } from '../../../src/backend/wasm/poolMailbox.js';
+import { createMailbox, decodeUnits, postText, spinWait, waitText } from '../../../src/backend/wasm/poolMailbox.js';
 
 describe('SIMD pool mailboxes (poolMailbox.ts)', () => {
   it('delivers each posted text once, in order, per slot (non-ASCII too)', () => {
@@ -11,6 +11,18 @@ describe('SIMD pool mailboxes (poolMailbox.ts)', () => {
     expect(postText(mb, 1, 'γ→δ')).toBe(true);
     expect(waitText(mb, 1, first.seen)).toEqual({ text: 'γ→δ', seen: 2 });
     expect(Atomics.load(mb.seq, 0)).toBe(0); // the other slot saw nothing
+  });
+
+  it('round-trips long texts with surrogate pairs, across chunk boundaries, from shared memory', () => {
+    const text = JSON.stringify({ task: 'τ', jobs: Array.from({ length: 900 }, (_, i) => ({ n0: i, s: '😀x' })) });
+    expect(text.length).toBeGreaterThan(16384);
+    const mb = createMailbox(1, 1 << 15);
+    expect(postText(mb, 0, text)).toBe(true);
+    expect(waitText(mb, 0, 0).text).toBe(text);
+    const units = new Uint16Array(new SharedArrayBuffer(2 * text.length));
+    for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
+    expect(decodeUnits(units, 8193)).toBe(text.slice(0, 8193));
+    expect(decodeUnits(units, 0)).toBe('');
   });
 
   it('refuses a text longer than the box without posting anything', () => {
