@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { heapMemory, isShared } from './heapModule.js';
 import { createMailbox, mailboxTuning, postText, spinWait } from './poolMailbox.js';
+import { encodeTask } from './poolJobs.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { scriptArgv } from './threadedWasm.js';
 import { xnnThreads, type WasmBackend } from './wasmHeap.js';
@@ -75,7 +76,7 @@ function start(memory: object, workers: number): State {
     run(task, jobs, local) {
       const slots: number[] = [];
       let mine: unknown;
-      const shared = simdPoolTuning.shared ? JSON.stringify({ task, jobs, shared: true }) : undefined;
+      const shared = simdPoolTuning.shared ? encodeTask(task, jobs, true) : undefined;
       if (shared && shared.length <= mailbox.boxes[0].text.length) {
         // every thread claims the next job from one counter until none is left: a worker that wakes
         // late or runs slower takes fewer jobs instead of keeping the others waiting
@@ -96,7 +97,7 @@ function start(memory: object, workers: number): State {
         const here = [...(groups[0] ?? [])];
         groups.slice(1).forEach((group, slot) => {
           Atomics.store(flags, slot, 0);
-          if (postText(mailbox, slot, JSON.stringify({ task, jobs: group }))) slots.push(slot);
+          if (postText(mailbox, slot, encodeTask(task, group, false))) slots.push(slot);
           else here.push(...group);
         });
         try {

@@ -13,6 +13,7 @@
 import { writeSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { mailboxTuning, waitText, type Mailbox } from './poolMailbox.js';
+import { decodeTask } from './poolJobs.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { directConvKernel } from './simdDirectConv.js';
 import { outerFilterKernel } from './simdOuterFilter.js';
@@ -29,7 +30,7 @@ function runTask(text: string): void {
   let status = 1;
   let task = '?';
   try {
-    const message = JSON.parse(text) as { task: string; jobs: never[]; shared?: boolean };
+    const message = decodeTask<never>(text);
     task = message.task;
     const run = SIMD_TASKS[task];
     if (!run) throw new Error(`unknown SIMD task '${task}'`);
