@@ -23,7 +23,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { heapMemory, isShared } from './heapModule.js';
-import { createMailbox, mailboxTuning, postText, spinWait } from './poolMailbox.js';
+import { createMailbox, mailboxTuning, postText, revokeText, spinWait } from './poolMailbox.js';
 import { encodeTask } from './poolJobs.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { scriptArgv } from './threadedWasm.js';
@@ -48,9 +48,11 @@ export interface SimdPool {
  * passes of first layers and VGG-sized layers are split over the threads too (conv1 filter gradient
  * with 2 threads 0.85–1.11 → 0.75–1.06 ms; that Winograd layer's transforms + padding 7.6 → 4.0 ms);
  * `shared`: jobs claimed from one counter (see the module comment; false: a fixed contiguous group per
- * thread).
+ * thread); `revoke`: with `shared`, once the calling thread finds every job claimed it withdraws the
+ * message of a worker that has not taken it yet (poolMailbox.ts) instead of waiting for that worker
+ * to wake up and answer (false: wait for every worker).
  */
-export const simdPoolTuning = { enabled: true, taskTimeoutMs: 120_000, minWork: 1 << 22, copyCost: 32, shared: true };
+export const simdPoolTuning = { enabled: true, taskTimeoutMs: 120_000, minWork: 1 << 22, copyCost: 32, shared: true, revoke: true };
 
 interface State {
   pool: SimdPool;
@@ -77,7 +79,10 @@ function start(memory: object, workers: number): State {
       const slots: number[] = [];
       let mine: unknown;
       const shared = simdPoolTuning.shared ? encodeTask(task, jobs, true) : undefined;
+      // (shared mode: once every job is claimed, a worker that never took its message may be revoked)
+      let revoke = false;
       if (shared && shared.length <= mailbox.boxes[0].text.length) {
+        revoke = simdPoolTuning.revoke;
         // every thread claims the next job from one counter until none is left: a worker that wakes
         // late or runs slower takes fewer jobs instead of keeping the others waiting
         Atomics.store(next, 0, 0);
@@ -107,7 +112,10 @@ function start(memory: object, workers: number): State {
         }
       }
       const failed: string[] = [];
-      for (const i of slots) {
+      // shared: every job has been claimed; a worker that has not woken yet to take its message
+      // (so has claimed none) is withdrawn instead of waited for
+      const waitFor = revoke ? slots.filter((i) => !revokeText(mailbox, i)) : slots;
+      for (const i of waitFor) {
         if (!spinWait(flags, i, 0, mailboxTuning.answerSpinMs, simdPoolTuning.taskTimeoutMs)) failed.push(`${i} (no answer in ${simdPoolTuning.taskTimeoutMs} ms)`);
         else if (Atomics.load(flags, i) !== 1) failed.push(String(i));
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMailbox, decodeUnits, postText, spinWait, waitText } from '../../../src/backend/wasm/poolMailbox.js';
+import { createMailbox, decodeUnits, postText, revokeText, spinWait, takeText, waitText } from '../../../src/backend/wasm/poolMailbox.js';
 
 describe('SIMD pool mailboxes (poolMailbox.ts)', () => {
   it('delivers each posted text once, in order, per slot (non-ASCII too)', () => {
@@ -23,6 +23,21 @@ describe('SIMD pool mailboxes (poolMailbox.ts)', () => {
     for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
     expect(decodeUnits(units, 8193)).toBe(text.slice(0, 8193));
     expect(decodeUnits(units, 0)).toBe('');
+  });
+
+  it('skips a revoked message unread; a taken one can no longer be revoked', () => {
+    const mb = createMailbox(1, 64);
+    expect(revokeText(mb, 0)).toBe(false); // nothing posted yet
+    expect(postText(mb, 0, 'first')).toBe(true);
+    expect(revokeText(mb, 0)).toBe(true);
+    expect(revokeText(mb, 0)).toBe(false); // (once)
+    expect(takeText(mb, 0)).toBeUndefined(); // a worker waking now skips it
+    expect(postText(mb, 0, 'second')).toBe(true);
+    expect(waitText(mb, 0, 0)).toEqual({ text: 'second', seen: 2 });
+    expect(revokeText(mb, 0)).toBe(false); // taken
+    expect(takeText(mb, 0)).toBeUndefined(); // (once)
+    expect(postText(mb, 0, 'third')).toBe(true);
+    expect(waitText(mb, 0, 1)).toEqual({ text: 'third', seen: 3 }); // a stale count still finds the newest message
   });
 
   it('refuses a text longer than the box without posting anything', () => {
