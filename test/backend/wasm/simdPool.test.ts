@@ -62,7 +62,11 @@ for (const [i, c] of cases.entries()) {
   }));
 }
 let failure = '';
+// (the calling thread claims both jobs at once: without revoke = false it would withdraw the message
+// of a worker that has not woken yet, and the worker would never see the unknown task)
+simdPoolTuning.revoke = false;
 try { simdPool(backend).run('noSuchTask', [{}, {}], () => {}); } catch (e) { failure = e.message; }
+simdPoolTuning.revoke = true;
 console.log(JSON.stringify({ ready, size: simdPool(backend)?.size, out, failure }));
 `;
 
