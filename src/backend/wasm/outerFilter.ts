@@ -17,7 +17,7 @@
  * ```
  */
 import { convMadds, type ConvGeometry } from './convGeometry.js';
-import { foldImages, outerLayout, type FoldJob } from './outerLayout.js';
+import { foldImages, foldsBySpans, foldTuning, outerLayout, type FoldJob } from './outerLayout.js';
 import { outerFilterKernel, type OuterFilter } from './simdOuterFilter.js';
 import { POOL_PARTS, poolThreads, runJobs, simdPoolTuning, splitRange, sumParts } from './simdPool.js';
 import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
@@ -101,7 +101,7 @@ export function outerFilterGradient(backend: WasmBackend, g: ConvGeometry, x: Te
       // x laid out for the kernel, by image ranges on the pool's threads
       const folds: FoldJob[] = splitRange(count, Math.min(POOL_PARTS, count)).map(([n1, n2]) => ({
         L, g, x: xAt, out: xpAt, n0, n1, n2 }));
-      if (!inPlace) runJobs(backend, 'outerFold', folds, (job) => foldImages(backend, job), simdPoolTuning.copyCost * count * perImage);
+      if (!inPlace) runJobs(backend, 'outerFold', folds, (job) => foldImages(backend, job), (foldsBySpans(g, L) ? foldTuning.spanCost : simdPoolTuning.copyCost) * count * perImage);
       const imageRanges = byImages ? splitRange(count, parts) : [[0, count]];
       const jobs: OuterJob[] = imageRanges.flatMap(([n1, n2], part) => coRanges.map(([b0, b1]) => ({
         fma,

@@ -4,7 +4,7 @@ import { initBackend } from '../../../src/backend/initBackend.js';
 import { filterChunking } from '../../../src/backend/wasm/conv2dBackpropFilter.js';
 import { outerChunking, outerFilterGradient } from '../../../src/backend/wasm/outerFilter.js';
 import { convGeometry } from '../../../src/backend/wasm/convGeometry.js';
-import { foldImages, outerLayout } from '../../../src/backend/wasm/outerLayout.js';
+import { foldImages, foldTuning, outerLayout } from '../../../src/backend/wasm/outerLayout.js';
 import { heapAddress, type WasmBackend } from '../../../src/backend/wasm/wasmHeap.js';
 import { cpuAndWasm, expectClose, expectNoLeak, liveCounts, randInt, randomValues, rng } from './helpers.js';
 
@@ -127,26 +127,45 @@ describe('conv filter gradient through the SIMD outer-product kernel (outerFilte
 });
 
 describe('outerLayout / foldImages', () => {
+  // stride 1 and dilation 1 go through the span copy of simdFold.ts (borders and the last row of x
+  // through the strided one), the rest through the strided copy alone
+  const cases: { x: [number, number, number, number]; f: [number, number, number, number]; s: [number, number]; d: [number, number]; pad: 'same' | 'valid' | number }[] = [
+    { x: [3, 5, 7, 3], f: [2, 3, 3, 8], s: [1, 2], d: [1, 2], pad: 'same' },
+    { x: [3, 6, 9, 1], f: [3, 3, 1, 8], s: [1, 1], d: [1, 1], pad: 'same' },
+    { x: [3, 5, 6, 3], f: [3, 3, 3, 8], s: [1, 1], d: [1, 1], pad: 'same' },
+    { x: [3, 7, 8, 2], f: [3, 5, 2, 8], s: [1, 1], d: [1, 1], pad: 'valid' },
+    { x: [3, 4, 5, 1], f: [3, 3, 1, 8], s: [1, 1], d: [1, 1], pad: 2 },
+    { x: [3, 6, 6, 3], f: [3, 3, 3, 8], s: [2, 1], d: [1, 1], pad: 'same' },
+    { x: [3, 6, 7, 1], f: [3, 3, 1, 8], s: [1, 1], d: [2, 2], pad: 'same' },
+  ];
   it('folds the fw taps into the channels: xk[n, i, j, kw·cin + c] = xp[n, i, j·sw + kw·dw, c], zeros elsewhere', async () => {
     await initBackend('wasm');
     const backend = tf.backend() as unknown as WasmBackend;
-    const info = tf.backend_util.computeConv2DInfo([3, 5, 7, 3], [2, 3, 3, 8], [1, 2], [1, 2], 'same');
-    const g = { ...info, batch: 3, padTop: info.padInfo.top, padLeft: info.padInfo.left } as never as Parameters<typeof outerLayout>[0];
-    const L = outerLayout(g);
-    expect(L).toMatchObject({ folded: true, C: 12, FW: 1, Wp: info.outWidth });
-    const xv = Float32Array.from({ length: 3 * 5 * 7 * 3 }, (_, i) => i + 1);
-    const x = tf.tensor(xv);
-    const out = tf.fill([3 * L.Hp * L.Wp * L.C], NaN);
-    // images 1 and 2 of a group that starts at image 0 (the job writes only its own images)
-    foldImages(backend, { L, g, x: heapAddress(backend, x as never), out: heapAddress(backend, out as never), n0: 0, n1: 1, n2: 3 });
-    const o = out.dataSync();
-    for (let n = 0; n < 3; n++) for (let i = 0; i < L.Hp; i++) for (let j = 0; j < L.Wp; j++) for (let m = 0; m < L.C; m++) {
-      const [kw, c] = [Math.floor(m / 3), m % 3];
-      const ih = i - g.padTop;
-      const iw = j * 2 + kw * 2 - g.padLeft;
-      const want = n === 0 ? NaN : kw < 3 && ih >= 0 && ih < 5 && iw >= 0 && iw < 7 ? xv[((n * 5 + ih) * 7 + iw) * 3 + c] : 0;
-      expect(o[((n * L.Hp + i) * L.Wp + j) * L.C + m], `n ${n} i ${i} j ${j} m ${m}`).toBe(want);
+    for (const c of cases) {
+      for (const spans of [true, false]) {
+        foldTuning.spans = spans;
+        const info = tf.backend_util.computeConv2DInfo(c.x, c.f, c.s, c.d, c.pad);
+        const g = { ...info, batch: c.x[0], padTop: info.padInfo.top, padLeft: info.padInfo.left } as never as Parameters<typeof outerLayout>[0];
+        const [N, H, W, CI] = c.x;
+        const FW = c.f[1];
+        const L = outerLayout(g);
+        expect(L).toMatchObject({ folded: true, C: Math.ceil((FW * CI) / 4) * 4, FW: 1, Wp: info.outWidth });
+        const xv = Float32Array.from({ length: N * H * W * CI }, (_, i) => i + 1);
+        const x = tf.tensor(xv);
+        const out = tf.fill([N * L.Hp * L.Wp * L.C], NaN);
+        // images 1 and 2 of a group that starts at image 0 (the job writes only its own images)
+        foldImages(backend, { L, g, x: heapAddress(backend, x as never), out: heapAddress(backend, out as never), n0: 0, n1: 1, n2: N });
+        const o = out.dataSync();
+        for (let n = 0; n < N; n++) for (let i = 0; i < L.Hp; i++) for (let j = 0; j < L.Wp; j++) for (let m = 0; m < L.C; m++) {
+          const [kw, ci] = [Math.floor(m / CI), m % CI];
+          const ih = i - g.padTop;
+          const iw = j * c.s[1] + kw * c.d[1] - g.padLeft;
+          const want = n === 0 ? NaN : kw < FW && ih >= 0 && ih < H && iw >= 0 && iw < W ? xv[((n * H + ih) * W + iw) * CI + ci] : 0;
+          expect(o[((n * L.Hp + i) * L.Wp + j) * L.C + m], `${JSON.stringify(c)} spans ${spans} n ${n} i ${i} j ${j} m ${m}`).toBe(want);
+        }
+        tf.dispose([x, out]);
+      }
     }
-    tf.dispose([x, out]);
+    foldTuning.spans = true;
   });
 });
