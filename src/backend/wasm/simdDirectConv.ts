@@ -21,7 +21,7 @@
  * conv?.(xp, wPacked, out, 256, 3, 3, 18 * 256, 256, 18 * 256, 256, 16, 16, 16 * 256, 256, 8, 9 * 64 * 32, 4, 32, 0);
  * ```
  */
-import { get, set, tee, leb, ADD, LT_U, LOOP, END, LOAD, STORE, NEXT as next, SPLAT32, kernelModule } from './wasmOps.js';
+import { get, set, tee, leb, ADD, LT_U, LOOP, END, LOAD, STORE, NEXT as next, SPLAT32, kernelModule, V128_ZERO } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import { maddInto, relaxedSimd } from './relaxedSimd.js';
 import type { WasmBackend } from './wasmHeap.js';
@@ -38,7 +38,6 @@ const [D0, D1, S] = [39, 40, 41];
 const [B, R, J, KH, KW, AP, ENDP, WP, X2, X3, O, WB] = [19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30];
 const MUL = 0x6c;
 const I32 = (v: number) => [0x41, ...leb(v)]; // small non-negative constants (< 64)
-const ZERO = [0xfd, 0x0c, ...new Array(16).fill(0)]; // v128.const 0
 const IF = [0x04, 0x40];
 const ELSE = 0x05;
 
@@ -57,7 +56,7 @@ const channel = (fma: boolean) => [
 /** Start pixel i's sums from out (pixel i of the tile, if column j + i < cols; else 0); o advances by co4. */
 const loadSums = (i: number) => {
   const load = [...get(O), ...LOAD(0), ...set(A(2 * i)), ...get(O), ...LOAD(16), ...set(A(2 * i + 1))];
-  const zero = [...ZERO, ...set(A(2 * i)), ...ZERO, ...set(A(2 * i + 1))];
+  const zero = [...V128_ZERO, ...set(A(2 * i)), ...V128_ZERO, ...set(A(2 * i + 1))];
   return [
     ...(i === 0 ? load : [...get(J), ...I32(i), ADD, ...get(11), LT_U, ...IF, ...load, ELSE, ...zero, END]),
     ...get(O), ...get(13), ADD, ...set(O),
@@ -85,7 +84,7 @@ const body = (fma: boolean) => [
   ...LOOP, //                                                           tiles of 4 columns
   // o = out + r·outRow + j·co4 + 32b: the tile's first output (also where the sums start from when accumulating)
   ...get(2), ...get(R), ...get(12), MUL, ADD, ...get(J), ...get(13), MUL, ADD, ...get(B), ...I32(32), MUL, ADD, ...set(O),
-  ...get(18), ...IF, ...[0, 1, 2, 3].flatMap(loadSums), ELSE, ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((i) => [...ZERO, ...set(A(i))]), END,
+  ...get(18), ...IF, ...[0, 1, 2, 3].flatMap(loadSums), ELSE, ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((i) => [...V128_ZERO, ...set(A(i))]), END,
   ...get(WB), ...set(WP),
   ...I32(0), ...set(KH),
   ...LOOP, ...I32(0), ...set(KW), //                                     kh

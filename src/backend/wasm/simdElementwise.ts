@@ -17,7 +17,7 @@
  * k?.vv.mul(a, b, out, n >> 2);            // then the n % 4 last floats (see elementwise.ts)
  * ```
  */
-import { get, set, ADD, LOOP, END, LOAD, STORE, SPLAT32, kernelModule } from './wasmOps.js';
+import { get, set, ADD, LOOP, END, LOAD, STORE, SPLAT32, kernelModule, V128_ZERO } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -34,7 +34,6 @@ export type Op = keyof typeof OPS;
 
 const F32X4 = (code: number) => [0xfd, code, 0x01];
 const MAX4 = F32X4(0xe9);
-const ZERO4 = [0xfd, 0x0c, ...new Array(16).fill(0)];
 const SUB1 = [0x41, 0x01, 0x6b];
 
 /**
@@ -59,7 +58,7 @@ function loop(kind: 'vv' | 'vs' | 'sv', code: number): number[] {
 const RELU = [0x01, 0x01, 0x7f,
   ...get(2), 0x45, 0x04, 0x40, 0x0f, END,
   ...LOOP,
-  ...get(1), ...get(3), ADD, ...get(0), ...get(3), ADD, ...LOAD(0), ...ZERO4, ...MAX4, ...STORE(0),
+  ...get(1), ...get(3), ADD, ...get(0), ...get(3), ADD, ...LOAD(0), ...V128_ZERO, ...MAX4, ...STORE(0),
   ...get(3), 0x41, 0x10, ADD, ...set(3),
   ...get(2), ...SUB1, ...set(2), ...get(2), 0x0d, 0x00, END,
   END];
@@ -75,7 +74,7 @@ const STEP = [0x02, 0x01, 0x7f, 0x03, 0x7b,
   ...get(1), ...get(4), ADD,
   ...get(0), ...get(4), ADD, ...LOAD(0), ...set(7),
   ...get(7),
-  ...get(5), ...get(6), ...get(7), ...ZERO4, 0xfd, 0x44, ...BITSELECT, // f32x4.gt
+  ...get(5), ...get(6), ...get(7), ...V128_ZERO, 0xfd, 0x44, ...BITSELECT, // f32x4.gt
   ...get(7), ...get(7), 0xfd, 0x42, // f32x4.ne: NaN lanes
   ...BITSELECT, ...STORE(0),
   ...get(4), 0x41, 0x10, ADD, ...set(4),

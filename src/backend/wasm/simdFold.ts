@@ -17,15 +17,12 @@
  * foldSpanKernel(backend, 3)?.(xRow0, outRow0, 30, 4 * 28, 16 * 28, 28, 4, 16);
  * ```
  */
-import { get, set, tee, ADD, SUB, LOOP, END, BR_IF0, LOAD, STORE, kernelModule } from './wasmOps.js';
+import { get, set, tee, ADD, SUB, LOOP, END, BR_IF0, LOAD, STORE, kernelModule, V128_CONST, V128_ZERO, V128_AND } from './wasmOps.js';
 import { generatedKernel } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
 /** The kernel for one span length (see the module comment). */
 export type FoldSpan = (src: number, dst: number, rows: number, srcRow: number, dstRow: number, cols: number, srcCol: number, dstCol: number) => void;
-
-const AND = [0xfd, 0x4e];
-const V128_CONST = (bytes: number[]) => [0xfd, 0x0c, ...bytes];
 
 // params src0 dst1 rows2 srcRow3 dstRow4 cols5 srcCol6 dstCol7; i32 locals s8 d9 j10
 /** The function body for spans of `len` floats (`zeros`: store `⌈len / 4⌉` zero vectors instead, src unused). */
@@ -34,8 +31,8 @@ export function foldSpanBody(len: number, zeros = false): number[] {
   const tail = len - 4 * (V - 1); // lanes of the last vector that are data (1…4)
   const mask = Array.from({ length: 16 }, (_, b) => (b >> 2 < tail ? 0xff : 0));
   const vectors = Array.from({ length: V }, (_, v) => [
-    ...get(9), ...(zeros ? V128_CONST(new Array<number>(16).fill(0))
-      : [...get(8), ...LOAD(16 * v), ...(v === V - 1 && tail < 4 ? [...V128_CONST(mask), ...AND] : [])]), ...STORE(16 * v),
+    ...get(9), ...(zeros ? V128_ZERO
+      : [...get(8), ...LOAD(16 * v), ...(v === V - 1 && tail < 4 ? [...V128_CONST(mask), ...V128_AND] : [])]), ...STORE(16 * v),
   ]).flat();
   return [
     0x01, 0x03, 0x7f,

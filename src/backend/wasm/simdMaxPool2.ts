@@ -15,7 +15,7 @@
  * pool2?.(x, dy, dx, 64, 64, 4 * 64, 128 * 4 * 64, 64 * 4 * 64);   // [1, 128, 128, 64] → [1, 64, 64, 64]
  * ```
  */
-import { get, set, tee, leb, ADD, LOOP, END, LOAD, STORE, NEXT as next, kernelModule } from './wasmOps.js';
+import { get, set, tee, leb, ADD, LOOP, END, LOAD, STORE, NEXT as next, kernelModule, V128_AND } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import type { WasmBackend } from './wasmHeap.js';
 
@@ -25,7 +25,6 @@ export type MaxPool2 = (x: number, dy: number, dx: number, rows: number, cols: n
 const MUL = 0x6c;
 const I32 = (v: number) => [0x41, ...leb(v)];
 const GT = [0xfd, 0x44];
-const AND = [0xfd, 0x4e];
 const ANDNOT = [0xfd, 0x4f];
 const OR = [0xfd, 0x50];
 const BITSELECT = [0xfd, 0x52];
@@ -49,10 +48,10 @@ const WINDOW = [
     ...(t < 3 ? [...set(W(t)), ...get(V(t)), ...get(M), ...get(W(t)), ...BITSELECT, ...set(M)] : [...set(W(t))]),
   ]),
   // dx_3 = dy & w3; dx_t = dy & w_t & ~(w_{t+1} | … | w_3)
-  ...at(2, 3), ...get(G), ...get(W(3)), ...AND, ...STORE(0),
+  ...at(2, 3), ...get(G), ...get(W(3)), ...V128_AND, ...STORE(0),
   ...get(W(3)), ...set(M), //                                          m = w3 (the later winners so far)
   ...[2, 1, 0].flatMap((t) => [
-    ...at(2, t), ...get(G), ...get(W(t)), ...AND, ...get(M), ...ANDNOT, ...STORE(0),
+    ...at(2, t), ...get(G), ...get(W(t)), ...V128_AND, ...get(M), ...ANDNOT, ...STORE(0),
     ...(t > 0 ? [...get(M), ...get(W(t)), ...OR, ...set(M)] : []),
   ]),
 ];

@@ -19,7 +19,7 @@
  * outer?.(x, dy, acc, 128, 0, 256, 256, 3, 3, 29 * 128, 128, 2 * 29 * 128, 2 * 128, 7, 14, 32 * 256, 64);
  * ```
  */
-import { get, set, leb, ADD, ADD4, LOOP, END, LOAD, STORE, NEXT as next, SPLAT32_AT, kernelModule } from './wasmOps.js';
+import { get, set, leb, ADD, ADD4, LOOP, END, LOAD, STORE, NEXT as next, SPLAT32_AT, kernelModule, V128_ZERO } from './wasmOps.js';
 import { boundKernels } from './heapModule.js';
 import { maddInto, relaxedSimd } from './relaxedSimd.js';
 import type { WasmBackend } from './wasmHeap.js';
@@ -34,7 +34,6 @@ const A = (i: number) => 28 + i;
 const [D0, D1, S] = [36, 37, 38];
 const MUL = 0x6c;
 const I32 = (v: number) => [0x41, ...leb(v)]; // small non-negative constants (< 64)
-const ZERO = [0xfd, 0x0c, ...new Array(16).fill(0)]; // v128.const 0
 const inc = (local: number, by: number[]) => [...get(local), ...by, ADD, ...set(local)];
 
 const POSITION = (fma: boolean) => [
@@ -59,7 +58,7 @@ const body = (fma: boolean) => [
   ...LOOP, ...I32(0), ...set(19), //                                   input-channel blocks (4)
   ...LOOP, ...I32(0), ...set(20), //                                   kh
   ...LOOP, //                                                          kw
-  ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((i) => [...ZERO, ...set(A(i))]),
+  ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((i) => [...V128_ZERO, ...set(A(i))]),
   ...get(0), ...get(18), ADD, ...get(19), ...get(9), MUL, ADD, ...get(20), ...get(10), MUL, ADD, ...set(21),
   ...get(1), ...get(17), ADD, ...set(22), ...I32(0), ...set(23),
   ...LOOP, ...get(21), ...set(24), ...get(22), ...set(25), ...I32(0), ...set(26), // rows of the band

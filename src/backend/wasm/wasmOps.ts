@@ -69,6 +69,11 @@ export const BR_IF0 = [0x0d, 0x00];
 /** The close of a counted loop: `local += step; br_if local < limit; end` (`step`, `limit`: code pushing an i32). */
 export const NEXT = (local: number, step: number[], limit: number[]) => [...get(local), ...step, ADD, ...tee(local), ...limit, LT_U, ...BR_IF0, END];
 
+/** v128.const of 16 bytes; v128.const 0; v128.and. */
+export const V128_CONST = (bytes: number[]) => [0xfd, 0x0c, ...bytes];
+export const V128_ZERO = V128_CONST(new Array<number>(16).fill(0));
+export const V128_AND = [0xfd, 0x4e];
+
 /** i8x16.shuffle of two v128s by 32-bit lanes (0–3: the first operand's, 4–7: the second's). */
 export const SHUFFLE32 = (lanes: number[]) => [0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
 
