@@ -86,11 +86,6 @@ export function foldImages(backend: WasmBackend, job: FoldJob): void {
   if (!copy) throw new Error('phasewise conv filter gradient: no wasm copy kernel on this memory');
   const i0 = Math.max(0, padTop);
   const i1 = Math.min(Hp, H + padTop);
-  // interior columns (every tap inside x): the span copy, whose last vector reads past the span
-  const span = foldsBySpans(g, L) ? foldSpanKernel(backend, FW * CI) : undefined;
-  const zero = span ? foldSpanKernel(backend, C, true) : undefined;
-  if (!span || !zero || i1 <= i0) out.fill(0);
-  if (i1 <= i0) return;
   const srcAt = (n: number, i: number, col: number) => job.x + 4 * ((((job.n0 + job.n1 + n) * H + i - padTop) * W + col) * CI);
   const dstAt = (n: number, i: number, j: number) => job.out + 4 * ((((job.n1 + n) * Hp + i) * Wp + j) * C);
   /** Columns `[from, to)` of rows `[r0, r1)` of image n, one strided copy per tap kw. */
@@ -102,19 +97,22 @@ export function foldImages(backend: WasmBackend, job: FoldJob): void {
       if (j1 > j0) copy(srcAt(n, r0, j0 * SW + kw * DW - padLeft), dstAt(n, r0, j0) + 4 * kw * CI, r1 - r0, 4 * W * CI, 4 * Wp * C, j1 - j0, 4 * SW * CI, 4 * C, CI);
     }
   };
-  const [jA, jB] = span && zero ? [Math.max(0, padLeft), Math.min(Wp, W + padLeft - FW + 1)] : [0, 0];
+  // interior columns [jA, jB) (every tap inside x) by the span copy, whose last vector reads past the span
+  const [jA, jB] = [Math.max(0, padLeft), Math.min(Wp, W + padLeft - FW + 1)];
+  const span = foldsBySpans(g, L) && i1 > i0 && jB > jA ? foldSpanKernel(backend, FW * CI) : undefined;
+  const zero = span ? foldSpanKernel(backend, C, true) : undefined;
+  if (!span || !zero) {
+    out.fill(0);
+    for (let n = 0; n < images; n++) strided(n, i0, i1, 0, Wp);
+    return;
+  }
   const xEnd = job.x + 4 * g.batch * H * W * CI;
   const over = 16 * Math.ceil((FW * CI) / 4); // bytes read from a span's start
   /** Zero columns `[from, to)` of rows `[r0, r1)` of image n. */
   const zeros = (n: number, r0: number, r1: number, from: number, to: number) => {
-    if (r1 > r0 && to > from) zero!(0, dstAt(n, r0, from), r1 - r0, 0, 4 * Wp * C, to - from, 0, 4 * C);
+    if (r1 > r0 && to > from) zero(0, dstAt(n, r0, from), r1 - r0, 0, 4 * Wp * C, to - from, 0, 4 * C);
   };
   for (let n = 0; n < images; n++) {
-    if (!span || !zero || jB <= jA) {
-      if (span && zero) out.fill(0, n * perImage, (n + 1) * perImage);
-      strided(n, i0, i1, 0, Wp);
-      continue;
-    }
     // zeros where the copies below leave gaps: padding rows, border columns (taps outside x, spare channels)
     zeros(n, 0, i0, 0, Wp);
     zeros(n, i1, Hp, 0, Wp);
