@@ -46,3 +46,12 @@ export function decodeTask<J = Record<string, unknown>>(text: string): TaskMessa
   const hasCommon = Object.keys(common).length > 0;
   return { task: m.task, shared: m.shared === true, jobs: (hasCommon ? m.jobs.map((j) => ({ ...common, ...j })) : m.jobs) as J[] };
 }
+
+/**
+ * Run the jobs this thread claims from a shared task's counter `next[0]` (every thread of the pool,
+ * the posting one included, calls this on the same list): `run(jobs[i])` for each `i` it draws, until
+ * the counter passes the list's end.
+ */
+export function claimEach<J>(next: Int32Array, jobs: readonly J[], run: (job: J) => void): void {
+  for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) run(jobs[i]);
+}

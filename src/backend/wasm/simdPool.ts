@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { heapMemory, isShared } from './heapModule.js';
 import { createMailbox, mailboxTuning, postText, revokeText, spinWait } from './poolMailbox.js';
-import { encodeTask } from './poolJobs.js';
+import { claimEach, encodeTask } from './poolJobs.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { scriptArgv } from './threadedWasm.js';
 import { xnnThreads, type WasmBackend } from './wasmHeap.js';
@@ -78,20 +78,20 @@ function start(memory: object, workers: number): State {
     run(task, jobs, local) {
       const slots: number[] = [];
       let mine: unknown;
-      const shared = simdPoolTuning.shared ? encodeTask(task, jobs, true) : undefined;
+      const sharedText = simdPoolTuning.shared ? encodeTask(task, jobs, true) : undefined;
       // (shared mode: once every job is claimed, a worker that never took its message may be revoked)
       let revoke = false;
-      if (shared && shared.length <= mailbox.boxes[0].text.length) {
+      if (sharedText && sharedText.length <= mailbox.boxes[0].text.length) {
         revoke = simdPoolTuning.revoke;
         // every thread claims the next job from one counter until none is left: a worker that wakes
         // late or runs slower takes fewer jobs instead of keeping the others waiting
         Atomics.store(next, 0, 0);
         for (let slot = 0; slot < workers; slot++) {
           Atomics.store(flags, slot, 0);
-          if (postText(mailbox, slot, shared)) slots.push(slot);
+          if (postText(mailbox, slot, sharedText)) slots.push(slot);
         }
         try {
-          for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) local(jobs[i]);
+          claimEach(next, jobs, local);
         } catch (e) {
           mine = e;
         }

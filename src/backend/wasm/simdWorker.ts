@@ -13,7 +13,7 @@
 import { writeSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { mailboxTuning, waitText, type Mailbox } from './poolMailbox.js';
-import { decodeTask } from './poolJobs.js';
+import { claimEach, decodeTask } from './poolJobs.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { directConvKernel } from './simdDirectConv.js';
 import { outerFilterKernel } from './simdOuterFilter.js';
@@ -36,7 +36,7 @@ function runTask(text: string): void {
     if (!run) throw new Error(`unknown SIMD task '${task}'`);
     const { jobs } = message;
     // shared: claim jobs from the pool's counter with the other threads; else run the group given
-    if (message.shared) for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) run(backend, jobs[i]);
+    if (message.shared) claimEach(next, jobs, (job) => run(backend, job));
     else for (const job of jobs) run(backend, job);
   } catch (e) {
     status = 2;

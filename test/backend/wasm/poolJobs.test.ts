@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTask, encodeTask } from '../../../src/backend/wasm/poolJobs.js';
+import { claimEach, decodeTask, encodeTask } from '../../../src/backend/wasm/poolJobs.js';
 
 describe('SIMD pool task texts (poolJobs.ts)', () => {
   const g = { batch: 64, inHeight: 28, padInfo: { top: 0, left: 0, type: 'SAME' }, inShape: [64, 28, 28, 64] };
@@ -30,5 +30,15 @@ describe('SIMD pool task texts (poolJobs.ts)', () => {
 
   it('reads a text without shared fields (the plain job list)', () => {
     expect(decodeTask(JSON.stringify({ task: 't', jobs: [{ n: 1 }] }))).toEqual({ task: 't', shared: false, jobs: [{ n: 1 }] });
+  });
+
+  it('claimEach runs each job the counter hands out once, from where the counter stands', () => {
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    const seen: number[] = [];
+    Atomics.store(next, 0, 2); // another thread already took jobs 0 and 1
+    claimEach(next, [10, 11, 12, 13], (j) => seen.push(j));
+    expect(seen).toEqual([12, 13]);
+    claimEach(next, [10, 11, 12, 13], (j) => seen.push(j)); // none left
+    expect(seen).toEqual([12, 13]);
   });
 });
