@@ -23,6 +23,7 @@ import type { GenKernel } from './depthwiseFilterGen.js';
 import { validRange } from './depthwiseInPlace.js';
 import { relaxedSimd } from './relaxedSimd.js';
 import { POOL_PARTS, runJobs, splitRange, sumParts } from './simdPool.js';
+import { partBlocks } from './partBlocks.js';
 import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
 
@@ -105,7 +106,7 @@ export function depthwiseGenImages(backend: WasmBackend, job: GenJob): void {
 /**
  * The filter gradient `[fh, fw, C, 1]` (a new tensor), or undefined when a kernel is unavailable.
  * Requires {@link genSweepApplies}. Images are cut into POOL_PARTS ranges, each into its own
- * accumulators (summed in order), run on the SIMD pool's threads when it is ready.
+ * accumulators (partBlocks.ts: no two share a cache line; summed in order), run on the SIMD pool's threads when it is ready.
  */
 export function depthwiseFilterGenerated(backend: WasmBackend, g: ConvGeometry, x: TensorInfo, dy: TensorInfo, filterShape: number[]): TensorInfo | undefined {
   const fma = relaxedSimd();
@@ -113,12 +114,11 @@ export function depthwiseFilterGenerated(backend: WasmBackend, g: ConvGeometry, 
   const ptr = (t: TensorInfo) => heapAddress(backend, t);
   const ranges = splitRange(g.batch, POOL_PARTS);
   const size = filterShape.reduce((a, b) => a * b, 1);
-  const buf = backend.makeOutput([ranges.length * size], 'float32');
-  f32(backend, buf).fill(0);
-  const jobs: GenJob[] = ranges.map(([n0, n1], i) => ({ g, x: ptr(x), d: ptr(dy), acc: ptr(buf) + 4 * i * size, n0, n1, fma }));
+  const parts = partBlocks(backend, ranges.length, size);
+  const jobs: GenJob[] = ranges.map(([n0, n1], i) => ({ g, x: ptr(x), d: ptr(dy), acc: parts.address(i), n0, n1, fma }));
   runJobs(backend, 'depthwiseGenerated', jobs, (job) => depthwiseGenImages(backend, job), convMadds(g));
   const out = backend.makeOutput(filterShape, 'float32');
-  sumParts(f32(backend, buf), ranges.length, size, size, f32(backend, out));
-  disposeInfo(backend, buf);
+  sumParts(parts.view(), ranges.length, parts.stride, size, f32(backend, out));
+  disposeInfo(backend, parts.info);
   return out;
 }

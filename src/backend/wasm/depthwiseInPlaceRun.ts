@@ -19,6 +19,7 @@ import { depthwiseKernels } from './simdDepthwise.js';
 import { filterRowKernels } from './simdFilterRows.js';
 import { inputRowKernels } from './simdInputRows.js';
 import type { Madd } from './simdMadd.js';
+import { partBlocks } from './partBlocks.js';
 import { POOL_PARTS, runJobs, splitRange } from './simdPool.js';
 import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
@@ -93,19 +94,17 @@ export function depthwiseFilterInPlace(backend: WasmBackend, g: ConvGeometry, x:
   const T = Math.ceil(FW / 3);
   const ranges = splitRange(g.batch, POOL_PARTS);
   const size = accFloats(g);
-  const buf = backend.makeOutput([ranges.length * size], 'float32');
-  f32(backend, buf).fill(0);
-  const base = heapAddress(backend, buf);
-  const jobs: FilterJob[] = ranges.map(([n0, n1], i) => ({ g, x: heapAddress(backend, x), d: heapAddress(backend, dy), acc: base + 4 * i * size, n0, n1, madd, maddk }));
+  const blocks = partBlocks(backend, ranges.length, size);
+  const jobs: FilterJob[] = ranges.map(([n0, n1], i) => ({ g, x: heapAddress(backend, x), d: heapAddress(backend, dy), acc: blocks.address(i), n0, n1, madd, maddk }));
   runJobs(backend, 'depthwiseFilter', jobs, (job) => depthwiseFilterImages(backend, job), convMadds(g));
   const out = backend.makeOutput(filterShape, 'float32');
   const o = f32(backend, out);
-  const a = f32(backend, buf);
+  const a = blocks.view();
   const sOff = taps * CM;
   const pOff = sOff + 3 * taps * CM;
   o.fill(0);
   for (let part = 0; part < ranges.length; part++) {
-    const p0 = part * size;
+    const p0 = part * blocks.stride;
     for (let kh = 0; kh < FH; kh++) {
       for (let kw = 0; kw < FW; kw++) {
         const tap = kh * FW + kw;
@@ -117,7 +116,7 @@ export function depthwiseFilterInPlace(backend: WasmBackend, g: ConvGeometry, x:
       }
     }
   }
-  disposeInfo(backend, buf);
+  disposeInfo(backend, blocks.info);
   return out;
 }
 

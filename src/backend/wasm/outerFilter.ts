@@ -19,6 +19,7 @@
 import { convMadds, type ConvGeometry } from './convGeometry.js';
 import { foldImages, foldsBySpans, foldTuning, outerLayout, type FoldJob } from './outerLayout.js';
 import { outerFilterKernel, type OuterFilter } from './simdOuterFilter.js';
+import { partBlocks } from './partBlocks.js';
 import { POOL_PARTS, poolThreads, runJobs, simdPoolTuning, splitRange, sumParts } from './simdPool.js';
 import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
@@ -86,14 +87,17 @@ export function outerFilterGradient(backend: WasmBackend, g: ConvGeometry, x: Te
   const images = inPlace ? g.batch : Math.max(1, Math.min(g.batch, Math.floor(outerChunking.paddedFloats / perImage)));
   const parts = byImages ? Math.min(POOL_PARTS, images) : 1;
   const out = backend.makeOutput(filterShape, 'float32');
-  const acc = direct ? out : backend.makeOutput([parts * size], 'float32');
+  // image ranges: each its own accumulators (partBlocks.ts: no two share a cache line)
+  const blocks = direct ? undefined : partBlocks(backend, parts, size);
   const xp = inPlace ? undefined : backend.makeOutput([images * perImage], 'float32');
-  f32(backend, acc).fill(0);
+  if (direct) f32(backend, out).fill(0);
   const list = bands(g, L.Wp, L.C);
   // split images (each range its own accumulator) or output-channel blocks of 8 (each block one owner):
   // either way the sums do not depend on the thread count
   const coRanges = byImages ? [[0, CO / 8]] : splitRange(CO / 8, Math.min(CO / 8, poolThreads(backend)));
-  const [xAt, dyAt, accAt] = [x, dy, acc].map((t) => heapAddress(backend, t)); // no allocation below
+  const [xAt, dyAt] = [x, dy].map((t) => heapAddress(backend, t)); // no allocation below
+  const accAt = blocks ? blocks.address(0) : heapAddress(backend, out);
+  const accStride = blocks ? blocks.stride : size;
   const xpAt = xp ? heapAddress(backend, xp) : xAt;
   try {
     for (let n0 = 0; n0 < g.batch; n0 += images) {
@@ -106,26 +110,26 @@ export function outerFilterGradient(backend: WasmBackend, g: ConvGeometry, x: Te
       const jobs: OuterJob[] = imageRanges.flatMap(([n1, n2], part) => coRanges.map(([b0, b1]) => ({
         fma,
         x: xpAt, xImage: 4 * perImage, dy: dyAt + 4 * n0 * OH * OW * CO, dyImage: 4 * OH * OW * CO,
-        acc: accAt + 4 * part * size, n1, n2, bands: list, coFrom: 32 * b0, coTo: 32 * b1, C: L.C, CO,
+        acc: accAt + 4 * part * accStride, n1, n2, bands: list, coFrom: 32 * b0, coTo: 32 * b1, C: L.C, CO,
         FH, FW: L.FW, tapRow: L.tapRow, tapCol: L.tapCol, xs: L.xs, xstep: L.xstep, cols: OW,
       })));
       runJobs(backend, 'outerFilter', jobs, (job) => outerFilterImages(backend, job, outer), convMadds(g, count, true));
     }
   } catch (e) {
     // a failed job (a worker's error): free every buffer of this call before rethrowing
-    for (const t of direct ? [out] : [out, acc]) disposeInfo(backend, t);
+    for (const t of blocks ? [out, blocks.info] : [out]) disposeInfo(backend, t);
     throw e;
   } finally {
     if (xp) disposeInfo(backend, xp);
   }
-  if (!direct) {
-    const a = f32(backend, acc);
-    if (parts > 1) sumParts(a, parts, size, size, a.subarray(0, size)); // in place: block 0 is read first
+  if (blocks) {
+    const a = blocks.view();
+    if (parts > 1) sumParts(a, parts, blocks.stride, size, a.subarray(0, size)); // in place: block 0 is read first
     // folded taps: keep the first fw·cin of each tap's C4 rows (the rest multiplied zero channels)
     const o = f32(backend, out);
     const keep = g.filterWidth * g.inChannels * CO;
     for (let kh = 0; kh < FH; kh++) o.set(a.subarray(kh * rowsPerTap * CO, kh * rowsPerTap * CO + keep), kh * keep);
-    disposeInfo(backend, acc);
+    disposeInfo(backend, blocks.info);
   }
   return out;
 }

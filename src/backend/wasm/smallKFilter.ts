@@ -19,6 +19,7 @@ import { convMadds, type ConvGeometry } from './convGeometry.js';
 import { fillPadded, paddedSize } from './depthwiseFilterSimd.js';
 import { heapFloats } from './heapModule.js';
 import { simdKernels, type Madd } from './simdMadd.js';
+import { partBlocks } from './partBlocks.js';
 import { POOL_PARTS, runJobs, splitRange, sumParts } from './simdPool.js';
 import { disposeInfo, f32, heapAddress } from './wasmHeap.js';
 import type { TensorInfo, WasmBackend } from './wasmHeap.js';
@@ -75,9 +76,8 @@ export function smallKFilterGradient(backend: WasmBackend, g: ConvGeometry, x: T
   const images = Math.max(1, Math.min(g.batch, Math.floor(smallKChunking.paddedFloats / perImage)));
   const parts = Math.min(POOL_PARTS, images);
   const size = (K + 3) * CO; // accumulators [K taps + 3 spare taps, cout] per image range
-  const acc = backend.makeOutput([parts * size], 'float32');
+  const acc = partBlocks(backend, parts, size);
   const xp = backend.makeOutput([images * perImage], 'float32');
-  f32(backend, acc).fill(0);
   const ptr = (t: TensorInfo) => heapAddress(backend, t);
   const taps = Array.from({ length: K }, (_, k) => {
     const ci = k % CI;
@@ -89,14 +89,14 @@ export function smallKFilterGradient(backend: WasmBackend, g: ConvGeometry, x: T
     const count = Math.min(images, g.batch - n0);
     fillPadded(f32(backend, x), g, Hp, Wp, count, n0, f32(backend, xp));
     const jobs: SmallKJob[] = splitRange(count, parts).map(([n1, n2], i) => ({
-      xp: ptr(xp), perImage: 4 * perImage, dy: ptr(dy) + 4 * n0 * OH * OW * CO, dyImage: 4 * OH * OW * CO, acc: ptr(acc) + 4 * i * size,
+      xp: ptr(xp), perImage: 4 * perImage, dy: ptr(dy) + 4 * n0 * OH * OW * CO, dyImage: 4 * OH * OW * CO, acc: acc.address(i),
       n1, n2, K, CO, taps, xs: 4 * SH * Wp * CI, xstep: 4 * SW * CI, ds: 4 * OW * CO, rows: OH,
     }));
     runJobs(backend, 'smallKFilter', jobs, (job) => smallKImages(backend, job, madds), convMadds(g, count, true));
   }
   disposeInfo(backend, xp);
   const out = backend.makeOutput(filterShape, 'float32');
-  sumParts(f32(backend, acc), parts, size, K * CO, f32(backend, out));
-  disposeInfo(backend, acc);
+  sumParts(acc.view(), parts, acc.stride, K * CO, f32(backend, out));
+  disposeInfo(backend, acc.info);
   return out;
 }
