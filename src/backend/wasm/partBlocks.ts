@@ -7,7 +7,7 @@
  * 16-byte aligned, two neighbouring blocks shared a line, and two threads writing that line in turn
  * moved it between the cores on every update ("false sharing"): on the 64×28²×64 stride-2 depthwise
  * filter gradient's interior, two threads took 0.79–0.95 ms with the shared line against 0.50–0.62
- * ms without (best of 40, 3 runs, bench/_tmp/floorInSitu.mjs).
+ * ms without (best of 40, 3 runs; a scratch harness, not kept in the repository).
  *
  * Layout: block `i` is floats `[offset + i·stride, offset + i·stride + size)` of `info`, with
  * `offset < 16` chosen so that `heapAddress(info) + 4·offset` is a multiple of 64.
@@ -30,7 +30,7 @@ export const CACHE_LINE = 64;
 export interface PartBlocks {
   /** The heap tensor holding them (free it with disposeInfo). */
   info: TensorInfo;
-  /** Floats from one block's start to the next's (a multiple of 16). */
+  /** Floats from one block's start to the next's (a multiple of 16 unless {@link partBlocksTuning} `align` is off). */
   stride: number;
   /** Float index in `info` of block 0's first value. */
   offset: number;
