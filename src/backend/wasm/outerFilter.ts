@@ -81,7 +81,7 @@ export function outerFilterGradient(backend: WasmBackend, g: ConvGeometry, x: Te
   const size = FH * rowsPerTap * CO;
   const byImages = size <= outerChunking.imageSplitAcc;
   const direct = rowsPerTap === g.filterWidth * g.inChannels && !byImages;
-  const perImage = L.Hp * L.Wp * L.C;
+  const perImage = L.Hp * L.Wp * L.pixel;
   // no padding and every input row and column read: the kernel reads x itself, no copy
   const inPlace = !L.folded && g.padTop === 0 && g.padLeft === 0 && L.Hp === g.inHeight && L.Wp === g.inWidth;
   const images = inPlace ? g.batch : Math.max(1, Math.min(g.batch, Math.floor(outerChunking.paddedFloats / perImage)));
@@ -89,9 +89,10 @@ export function outerFilterGradient(backend: WasmBackend, g: ConvGeometry, x: Te
   const out = backend.makeOutput(filterShape, 'float32');
   // image ranges: each its own accumulators (partBlocks.ts: no two share a cache line)
   const blocks = direct ? undefined : partBlocks(backend, parts, size);
-  const xp = inPlace ? undefined : backend.makeOutput([images * perImage], 'float32');
+  // (windowed: the last column's window reads up to 3 floats past the last image)
+  const xp = inPlace ? undefined : backend.makeOutput([images * perImage + (L.windowed ? 4 : 0)], 'float32');
   if (direct) f32(backend, out).fill(0);
-  const list = bands(g, L.Wp, L.C);
+  const list = bands(g, L.Wp, L.pixel);
   // split images (each range its own accumulator) or output-channel blocks of 8 (each block one owner):
   // either way the sums do not depend on the thread count
   const coRanges = byImages ? [[0, CO / 8]] : splitRange(CO / 8, Math.min(CO / 8, poolThreads(backend)));

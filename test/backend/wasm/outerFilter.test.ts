@@ -141,6 +141,7 @@ describe('outerLayout / foldImages', () => {
   it('folds the fw taps into the channels: xk[n, i, j, kw·cin + c] = xp[n, i, j·sw + kw·dw, c], zeros elsewhere', async () => {
     await initBackend('wasm');
     const backend = tf.backend() as unknown as WasmBackend;
+    foldTuning.windowed = false; // (the folded copy; windowed layouts below)
     for (const c of cases) {
       for (const spans of [true, false]) {
         foldTuning.spans = spans;
@@ -167,5 +168,41 @@ describe('outerLayout / foldImages', () => {
       }
     }
     foldTuning.spans = true;
+    foldTuning.windowed = true;
+  });
+
+  it('windowed (horizontal dilation 1): a padded copy whose C floats from column j·sw start with its taps: xw[(i·Wp + j·sw)·cin + kw·cin + c] = xp[n, i, j·sw + kw, c]', async () => {
+    await initBackend('wasm');
+    const backend = tf.backend() as unknown as WasmBackend;
+    for (const c of cases) {
+      const info = tf.backend_util.computeConv2DInfo(c.x, c.f, c.s, c.d, c.pad);
+      const g = { ...info, batch: c.x[0], padTop: info.padInfo.top, padLeft: info.padInfo.left } as never as Parameters<typeof outerLayout>[0];
+      const [N, H, W, CI] = c.x;
+      const [FH, FW] = [c.f[0], c.f[1]];
+      const L = outerLayout(g);
+      if (c.d[1] !== 1) {
+        expect(L.windowed, JSON.stringify(c)).toBe(false);
+        continue;
+      }
+      const [Hp, Wp] = [(info.outHeight - 1) * c.s[0] + (FH - 1) * c.d[0] + 1, (info.outWidth - 1) * c.s[1] + FW];
+      expect(L, JSON.stringify(c)).toMatchObject({
+        folded: true, windowed: true, C: Math.ceil((FW * CI) / 4) * 4, pixel: CI, FW: 1, Hp, Wp,
+        xs: 4 * c.s[0] * Wp * CI, xstep: 4 * c.s[1] * CI, tapRow: 4 * c.d[0] * Wp * CI,
+      });
+      const xv = Float32Array.from({ length: N * H * W * CI }, (_, i) => i + 1);
+      const x = tf.tensor(xv);
+      const out = tf.fill([N * Hp * Wp * CI], NaN);
+      foldImages(backend, { L, g, x: heapAddress(backend, x as never), out: heapAddress(backend, out as never), n0: 0, n1: 1, n2: N });
+      const o = out.dataSync();
+      // what the kernel reads: row r·sh + kh·dh, the C floats from column j·sw; the first fw·cin are the taps
+      for (let n = 0; n < N; n++) for (let i = 0; i < Hp; i++) for (let j = 0; j < info.outWidth; j++) for (let m = 0; m < FW * CI; m++) {
+        const [kw, ci] = [Math.floor(m / CI), m % CI];
+        const ih = i - g.padTop;
+        const iw = j * c.s[1] + kw - g.padLeft;
+        const want = n === 0 ? NaN : ih >= 0 && ih < H && iw >= 0 && iw < W ? xv[((n * H + ih) * W + iw) * CI + ci] : 0;
+        expect(o[(n * Hp + i) * Wp * CI + j * L.xstep / 4 + m], `${JSON.stringify(c)} n ${n} i ${i} j ${j} m ${m}`).toBe(want);
+      }
+      tf.dispose([x, out]);
+    }
   });
 });
