@@ -70,6 +70,16 @@ describe('conv filter gradient through the SIMD outer-product kernel (outerFilte
     for (const [i, c] of FIXED.entries()) await check(c, 200 + i);
   });
 
+  it('gives the same gradients with a folded copy of x as with windowed reads (first layers, dilation 1)', async () => {
+    foldTuning.windowed = false;
+    try {
+      for (const [i, c] of FIXED.entries()) await check(c, 300 + i);
+      for (const [i, c] of randomCases(5, 10).entries()) await check(c, 400 + i);
+    } finally {
+      foldTuning.windowed = true;
+    }
+  });
+
   it('is used by the kernel: turning it off changes nothing but the path', async () => {
     const c = FIXED[3];
     const r = rng(5);
@@ -127,6 +137,8 @@ describe('conv filter gradient through the SIMD outer-product kernel (outerFilte
 });
 
 describe('outerLayout / foldImages', () => {
+  // (a failing case must not leave the next test on a tuned-off path)
+  afterEach(() => Object.assign(foldTuning, { spans: true, windowed: true }));
   // stride 1 and dilation 1 go through the span copy of simdFold.ts (borders and the last row of x
   // through the strided one), the rest through the strided copy alone
   const cases: { x: [number, number, number, number]; f: [number, number, number, number]; s: [number, number]; d: [number, number]; pad: 'same' | 'valid' | number }[] = [
