@@ -20,7 +20,7 @@ function filterGrad(c: Case, xv: Float32Array, dyv: Float32Array) {
 
 // cout % 8 == 0: the outer-product path; cin % 4 == 0 (padded x) and not (taps folded into channels)
 const FIXED: Case[] = [
-  { x: [3, 28, 28, 1], f: [3, 3, 1, 32], strides: [1, 1], pad: 'same' }, // grey first layer: folded, 3 → 4 channels
+  { x: [3, 28, 28, 1], f: [3, 3, 1, 32], strides: [1, 1], pad: 'same' }, // grey first layer: folded (windowed reads), 3 → 4 channels
   { x: [2, 17, 15, 3], f: [3, 3, 3, 16], strides: [2, 2], pad: 'same' }, // RGB: folded, 9 → 12 channels
   { x: [2, 9, 10, 2], f: [2, 2, 2, 8], strides: [1, 1], pad: 'valid' }, // folded, 4 channels: no padding channels
   { x: [4, 14, 14, 32], f: [3, 3, 32, 64], strides: [2, 2], pad: 'same' },
@@ -59,7 +59,7 @@ describe('conv filter gradient through the SIMD outer-product kernel (outerFilte
   const saved = { ...outerChunking };
   afterEach(() => Object.assign(outerChunking, saved));
 
-  it('matches the cpu backend on fixed and random shapes (folded and padded layouts)', async () => {
+  it('matches the cpu backend on fixed and random shapes (windowed, folded and padded layouts)', async () => {
     for (const [i, c] of FIXED.entries()) await check(c, 10 + i);
     for (const [i, c] of randomCases(3, 30).entries()) await check(c, 100 + i);
   });
