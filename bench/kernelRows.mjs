@@ -8,11 +8,17 @@
 // not kernel work. `--readback` restores the old timing (call + dataSync of the output).
 import * as tf from '@tensorflow/tfjs-core';
 import { time, timeInterleaved } from './workloads.mjs';
+import { trafficFloor } from './trafficFloor.mjs';
+import { heapMemory } from '../dist/backend/wasm/heapModule.js';
+import { heapAddress } from '../dist/backend/wasm/wasmHeap.js';
 
 const CPU_BATCH = 2;
 const READBACK = process.argv.includes('--readback');
 
-/** Best ms of each of `fs`, interleaved; without READBACK the output is only disposed, not read. */
+/**
+ * Best ms of each of `fs`, interleaved; without READBACK the output is only disposed, not read. A
+ * function that returns `{ selfMs }` times itself (trafficFloor.mjs).
+ */
 function timeCalls(fs, reps, warm = 6) {
   if (READBACK) return timeInterleaved(fs, reps);
   const best = fs.map(() => Infinity);
@@ -21,8 +27,9 @@ function timeCalls(fs, reps, warm = 6) {
     fs.forEach((f, k) => {
       const t0 = performance.now();
       const out = f();
-      const ms = performance.now() - t0;
-      tf.dispose(out);
+      let ms = performance.now() - t0;
+      if (typeof out?.selfMs === 'number') ms = out.selfMs;
+      else tf.dispose(out);
       if (i >= warm) best[k] = Math.min(best[k], ms);
     });
   }
@@ -68,13 +75,18 @@ function runners(k, x, w, dy) {
 /**
  * Print the kernel table. `withStock(f)` runs f with stock wasm kernels, `onCpu(f)` on the cpu
  * backend; `only` (optional) keeps the cases whose name contains one of its strings; `baseline(a, b)`
- * is the reference matMul (XNNPACK's). Returns rows `{ name, gflops, matmulGflops, ms, passMs }` for the summary
- * (`passMs`: depthwise cases, the time of a plain element-wise pass over x, timed with them).
+ * is the reference matMul (XNNPACK's). Returns rows `{ name, gflops, matmulGflops, ms, passMs, floorMs, floorLineMs }`
+ * for the summary (depthwise cases: `passMs` the time of a plain element-wise pass over x, timed with
+ * the kernels; `floorMs` the kernel's traffic floor and `floorLineMs` the time at 60 % of the matMul
+ * timed with it).
  */
 export async function kernelRows({ reps, withStock, onCpu, only, baseline = tf.matMul }) {
   console.log(`kernel (batch 64, 3×3 'same')                 wasm ms  GFLOP/s  matMul GF/s  %matMul  stock ms   cpu ms`);
   const rows = [];
-  for (const L of CASES.filter((c) => !only || only.some((o) => c.name.includes(o)))) {
+  const cases = CASES.filter((c) => !only || only.some((o) => c.name.includes(o)));
+  const backend = tf.backend();
+  const floor = !READBACK && cases.some((c) => c.dw) && heapMemory(backend) ? await trafficFloor(tf, backend, { heapMemory, heapAddress }) : undefined;
+  for (const L of cases) {
     const k = kernelsOf(L);
     const [x, w, dy] = [tf.randomNormal(k.xShape), tf.randomNormal(k.wShape), tf.randomNormal(k.dyShape)];
     const [a, b] = [tf.randomNormal([k.mm[0], k.mm[1]]), tf.randomNormal([k.mm[1], k.mm[2]])];
@@ -86,6 +98,11 @@ export async function kernelRows({ reps, withStock, onCpu, only, baseline = tf.m
     const pass = L.dw ? [() => tf.add(x, 1)] : [];
     const best = timeCalls([() => baseline(a, b), ...kinds.map((kind) => run[kind]), ...pass], reps);
     const passMs = L.dw ? best[kinds.length + 1] : undefined;
+    // and, in a loop of their own with the matMul (so they do not change what the kernels find in the
+    // caches), the traffic floors of the filter gradient (read x and dy) and of the input gradient
+    // (write dx, read dy) on two awake threads (trafficFloor.mjs)
+    const fb = L.dw && floor ? timeCalls([() => baseline(a, b), () => ({ selfMs: floor.read([x, dy]) }), () => ({ selfMs: floor.write(k.xShape, [dy]) })], reps) : undefined;
+    const floorMs = fb ? { filter: fb[1], input: fb[2], lineMs: fb[0] / 0.6 } : undefined;
     const mmG = gflops(k.flop, best[0]);
     const stock = withStock(() => {
       const r = {};
@@ -110,12 +127,26 @@ export async function kernelRows({ reps, withStock, onCpu, only, baseline = tf.m
       const stockForward = kind === 'forward' && (L.dw ? L.c % 4 !== 0 || (L.dw === 1 && L.s !== 1) || L.dw > 2 : L.c < 8);
       console.log(`${label.padEnd(46)}${f1(ms)} ${f1(g)}  ${f1(mmG)}    ${f0(pct)}%${f1(stock[kind])} ${f0(cpu[kind])}` +
         (stockForward ? '   (stock forward conv, for scale)' : ''));
-      if (!stockForward) rows.push({ name: label, gflops: g, matmulGflops: mmG, ms, passMs });
+      if (!stockForward) rows.push({ name: label, gflops: g, matmulGflops: mmG, ms, passMs, floorMs: floorMs?.[kind], floorLineMs: floorMs?.lineMs });
     }
     if (passMs !== undefined) {
       console.log(`   (memory reference: tf.add(x, 1) over x ${k.xShape.join('×')}, ${(4 * k.xShape.reduce((p, v) => p * v, 1) / 1e6).toFixed(1)} MB read and as much written: ${passMs.toFixed(2)} ms)`);
     }
+    if (floorMs) {
+      console.log(`   (traffic alone, two awake threads, no arithmetic: read x and dy ${floorMs.filter.toFixed(2)} ms, write dx and read dy ${floorMs.input.toFixed(2)} ms;` +
+        ` the 60 % line of the matMul timed with them: ${floorMs.lineMs.toFixed(2)} ms)`);
+    }
     tf.dispose([x, w, dy, a, b]);
   }
+  await floor?.close();
   return rows;
+}
+
+/** The summary line of a row: its GFLOP/s as % of the matMul against the 60 % target, and its floors. */
+export function summaryLine(r) {
+  const pct = (100 * r.gflops) / r.matmulGflops;
+  return `- ${r.name.padEnd(44)} ${r.gflops.toFixed(1).padStart(5)} GFLOP/s = ${pct.toFixed(0).padStart(3)} % of matMul (target ≥ 60 %) ${pct >= 60 ? 'MET' : 'NOT MET'}` +
+    (r.passMs ? ` (${(r.ms / r.passMs).toFixed(2)}× a pass over x` : '') +
+    (r.floorMs ? `; its traffic alone ${r.floorMs.toFixed(2)} ms = ${((100 * r.floorMs) / r.floorLineMs).toFixed(0)} % of the 60 % line` : '') +
+    (r.passMs ? ')' : '');
 }

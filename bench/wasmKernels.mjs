@@ -27,7 +27,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { initBackend } from '../dist/index.js';
 import { WASM_TRAINING_KERNELS } from '../dist/backend/wasm/registerWasmTrainingKernels.js';
 import { simdPoolReady } from '../dist/backend/wasm/simdPool.js';
-import { kernelRows } from './kernelRows.mjs';
+import { kernelRows, summaryLine } from './kernelRows.mjs';
 import { CNN_GFLOP, cnnStepMs, cnnWorkload, time, timeInterleaved, vggGflop, vggMs, vggWorkload } from './workloads.mjs';
 import { startTorch } from './torchPair.mjs';
 
@@ -81,11 +81,7 @@ if (!process.argv.includes('--no-kernels')) {
   rows = await kernelRows({ reps: REPS, withStock, onCpu, only, baseline: xnnMatMul });
 }
 if (process.argv.includes('--kernels-only')) {
-  for (const r of rows) {
-    const pct = (100 * r.gflops) / r.matmulGflops;
-    console.log(`- ${r.name.padEnd(44)} ${r.gflops.toFixed(1).padStart(5)} GFLOP/s = ${pct.toFixed(0).padStart(3)} % of matMul (target ≥ 60 %) ${pct >= 60 ? 'MET' : 'NOT MET'}` +
-    (r.passMs ? ` (${(r.ms / r.passMs).toFixed(2)}× a pass over x)` : ''));
-  }
+  for (const r of rows) console.log(summaryLine(r));
   console.log(`load average ${load()}`);
   process.exit(0);
 }
@@ -175,8 +171,4 @@ console.log(`- VGG16 128 px: ${vggMine.toFixed(0)} ms (${(vggGflop(128) / vggMin
   `${(vggMine / vggT).toFixed(2)}× PyTorch 2 threads${t2('vgg128') ? ' (paired steps, this run)' : ' (the issue\'s reference time)'} (target ≤ 1.0×) ` +
   `${vggMine <= vggT ? 'MET' : 'NOT MET'}` +
   (t1('vgg128') ? `; vs PyTorch 1 thread ${(vggMine / t1('vgg128')).toFixed(2)}×` : ''));
-for (const r of rows) {
-  const pct = (100 * r.gflops) / r.matmulGflops;
-  console.log(`- ${r.name.padEnd(44)} ${r.gflops.toFixed(1).padStart(5)} GFLOP/s = ${pct.toFixed(0).padStart(3)} % of matMul (target ≥ 60 %) ${pct >= 60 ? 'MET' : 'NOT MET'}` +
-    (r.passMs ? ` (${(r.ms / r.passMs).toFixed(2)}× a pass over x)` : ''));
-}
+for (const r of rows) console.log(summaryLine(r));
