@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { time, timeInterleaved } from './workloads.mjs';
 import { trafficFloor } from './trafficFloor.mjs';
-import { heapMemory } from '../dist/backend/wasm/heapModule.js';
+import { heapMemory, isShared } from '../dist/backend/wasm/heapModule.js';
 import { heapAddress } from '../dist/backend/wasm/wasmHeap.js';
 
 const CPU_BATCH = 2;
@@ -78,14 +78,17 @@ function runners(k, x, w, dy) {
  * is the reference matMul (XNNPACK's). Returns rows `{ name, gflops, matmulGflops, ms, passMs, floorMs, floorLineMs }`
  * for the summary (depthwise cases: `passMs` the time of a plain element-wise pass over x, timed with
  * the kernels; `floorMs` the kernel's traffic floor and `floorLineMs` the time at 60 % of the matMul
- * timed with it).
+ * timed with it; `xnnForwardPct` XNNPACK's forward of the layer as % of the matMul, where that is the
+ * stock kernel).
  */
 export async function kernelRows({ reps, withStock, onCpu, only, baseline = tf.matMul }) {
   console.log(`kernel (batch 64, 3×3 'same')                 wasm ms  GFLOP/s  matMul GF/s  %matMul  stock ms   cpu ms`);
   const rows = [];
   const cases = CASES.filter((c) => !only || only.some((o) => c.name.includes(o)));
   const backend = tf.backend();
-  const floor = !READBACK && cases.some((c) => c.dw) && heapMemory(backend) ? await trafficFloor(tf, backend, { heapMemory, heapAddress }) : undefined;
+  // (two threads need the threaded build's shared memory: none with PHASEWISE_WASM_THREADS=1)
+  const memory = heapMemory(backend)?.memory;
+  const floor = !READBACK && cases.some((c) => c.dw) && memory && isShared(memory) ? await trafficFloor(tf, backend, { heapMemory, heapAddress }) : undefined;
   for (const L of cases) {
     const k = kernelsOf(L);
     const [x, w, dy] = [tf.randomNormal(k.xShape), tf.randomNormal(k.wShape), tf.randomNormal(k.dyShape)];
@@ -128,6 +131,8 @@ export async function kernelRows({ reps, withStock, onCpu, only, baseline = tf.m
       console.log(`${label.padEnd(46)}${f1(ms)} ${f1(g)}  ${f1(mmG)}    ${f0(pct)}%${f1(stock[kind])} ${f0(cpu[kind])}` +
         (stockForward ? '   (stock forward conv, for scale)' : ''));
       if (!stockForward) rows.push({ name: label, gflops: g, matmulGflops: mmG, ms, passMs, floorMs: floorMs?.[kind], floorLineMs: floorMs?.lineMs });
+      // a depthwise layer whose forward is XNNPACK's: that kernel moves the filter gradient's bytes (reads x, one dy-sized tensor) for the same flops
+      else if (L.dw) rows.filter((r) => r.name.endsWith(L.name)).forEach((r) => { r.xnnForwardPct = pct; });
     }
     if (passMs !== undefined) {
       console.log(`   (memory reference: tf.add(x, 1) over x ${k.xShape.join('×')}, ${(4 * k.xShape.reduce((p, v) => p * v, 1) / 1e6).toFixed(1)} MB read and as much written: ${passMs.toFixed(2)} ms)`);
@@ -148,5 +153,6 @@ export function summaryLine(r) {
   return `- ${r.name.padEnd(44)} ${r.gflops.toFixed(1).padStart(5)} GFLOP/s = ${pct.toFixed(0).padStart(3)} % of matMul (target ≥ 60 %) ${pct >= 60 ? 'MET' : 'NOT MET'}` +
     (r.passMs ? ` (${(r.ms / r.passMs).toFixed(2)}× a pass over x` : '') +
     (r.floorMs ? `; its traffic alone ${r.floorMs.toFixed(2)} ms = ${((100 * r.floorMs) / r.floorLineMs).toFixed(0)} % of the 60 % line` : '') +
+    (r.xnnForwardPct ? `; XNNPACK's own forward of this layer: ${r.xnnForwardPct.toFixed(0)} % of matMul` : '') +
     (r.passMs ? ')' : '');
 }
