@@ -79,13 +79,13 @@ export async function trafficFloor(tf, backend, { heapMemory, heapAddress }) {
     while (Atomics.load(go, 0) !== IDLE);
     return performance.now() - t0;
   };
-  const lines = (t) => (4 * t.size) / 64;
+  const lines = (t) => Math.floor((4 * t.size) / 64); // (a last partial line is left out)
   return {
     read: (tensors) => timed(tensors.map((t) => [0, heapAddress(backend, t), lines(t)])),
     write: (shape, reads) => {
       const dx = backend.makeOutput(shape, 'float32');
       const at = backend.dataIdMap.get(dx.dataId).memoryOffset;
-      const ms = timed([...reads.map((t) => [0, heapAddress(backend, t), lines(t)]), [1, at, (4 * tf.util.sizeFromShape(shape)) / 64]]);
+      const ms = timed([...reads.map((t) => [0, heapAddress(backend, t), lines(t)]), [1, at, Math.floor((4 * tf.util.sizeFromShape(shape)) / 64)]]);
       backend.disposeData(dx.dataId);
       return ms;
     },
