@@ -5,16 +5,10 @@
 // dy, 16 MB. Sizes in MB: `node bench/memBandwidth.mjs [16,256]` (after npm run build). Best of 30.
 // Never used by tests.
 import { Worker, isMainThread, workerData, parentPort } from 'node:worker_threads';
-import { kernelModule, get, set, tee, LOOP, END, BR_IF0, ADD4, ADD, SUB, LOAD, STORE, withSharedMemoryImport } from '../dist/backend/wasm/wasmOps.js';
+import { streamKernels } from './streamKernels.mjs';
 
-// k(addr, lines): four v128 accumulators over `lines` 64-byte lines from addr; the sum is stored at 0
-const acc = [2, 3, 4, 5];
-const BODY = [0x01, 0x04, 0x7b, ...LOOP,
-  ...acc.flatMap((a, i) => [...get(a), ...get(0), ...LOAD(16 * i), ...ADD4, ...set(a)]),
-  ...get(0), 0x41, 0xc0, 0x00, ADD, ...set(0), ...get(1), 0x41, 0x01, SUB, ...tee(1), ...BR_IF0, END,
-  0x41, 0x00, ...get(2), ...get(3), ...ADD4, ...get(4), ...ADD4, ...get(5), ...ADD4, ...STORE(0), END];
-const BYTES = withSharedMemoryImport(kernelModule([{ name: 'k', params: 2, body: BODY }]));
-const kernel = (memory) => new WebAssembly.Instance(new WebAssembly.Module(BYTES), { env: { memory } }).exports.k;
+// k(addr, lines): every line read once; the sum is stored at 0
+const kernel = (memory) => { const { r } = streamKernels(memory); return (addr, lines) => r(addr, lines, 0); };
 
 if (isMainThread) {
   const sizes = (process.argv[2] ?? '16,256').split(',').map(Number);

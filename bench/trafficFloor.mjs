@@ -10,20 +10,7 @@
 // Each returns its own time in ms (the wake-up of the second thread is waited for before the clock starts).
 // Used by kernelRows.mjs for the depthwise rows; never used by tests.
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
-import { kernelModule, get, set, tee, LOOP, END, BR_IF0, ADD4, ADD, SUB, LOAD, STORE, CONST, V128_ZERO, withSharedMemoryImport } from '../dist/backend/wasm/wasmOps.js';
-
-// r(addr, lines, out): four v128 accumulators over the lines, their sum stored at out (so the loads stay)
-const ACC = [3, 4, 5, 6];
-const READ = [0x01, 0x04, 0x7b, ...LOOP,
-  ...ACC.flatMap((a, i) => [...get(a), ...get(0), ...LOAD(16 * i), ...ADD4, ...set(a)]),
-  ...get(0), ...CONST(64), ADD, ...set(0), ...get(1), ...CONST(1), SUB, ...tee(1), ...BR_IF0, END,
-  ...get(2), ...get(3), ...get(4), ...ADD4, ...get(5), ...ADD4, ...get(6), ...ADD4, ...STORE(0), END];
-// s(addr, lines): four v128 zero stores per line
-const STORE_LINES = [0x00, ...LOOP,
-  ...[0, 16, 32, 48].flatMap((o) => [...get(0), ...V128_ZERO, ...STORE(o)]),
-  ...get(0), ...CONST(64), ADD, ...set(0), ...get(1), ...CONST(1), SUB, ...tee(1), ...BR_IF0, END, END];
-const BYTES = withSharedMemoryImport(kernelModule([{ name: 'r', params: 3, body: READ }, { name: 's', params: 2, body: STORE_LINES }]));
-const instance = (memory) => new WebAssembly.Instance(new WebAssembly.Module(BYTES), { env: { memory } }).exports;
+import { streamKernels } from './streamKernels.mjs';
 
 // go: [0] state (0 idle, 1 wake, 2 start, 3 quit), [1] worker awake, [2] job count, then jobs (kind, addr, lines, out) from [4]
 const IDLE = 0, WAKE = 1, START = 2, QUIT = 3;
@@ -37,7 +24,7 @@ function runJobs(k, go, from) {
 
 if (!isMainThread && workerData?.trafficFloor) {
   const { memory, go } = workerData;
-  const k = instance(memory);
+  const k = streamKernels(memory);
   for (;;) {
     Atomics.wait(go, 0, IDLE);
     if (Atomics.load(go, 0) === QUIT) break;
@@ -56,7 +43,7 @@ if (!isMainThread && workerData?.trafficFloor) {
  */
 export async function trafficFloor(tf, backend, { heapMemory, heapAddress }) {
   const memory = heapMemory(backend).memory;
-  const k = instance(memory);
+  const k = streamKernels(memory);
   const go = new Int32Array(new SharedArrayBuffer(4 * (4 + 4 * 8)));
   const worker = new Worker(new URL(import.meta.url), { workerData: { trafficFloor: true, memory, go } });
   const sink = tf.zeros([8]);
