@@ -176,6 +176,25 @@ describe('wasm depthwise input gradient, gather path (depthwiseGather.ts, simdGa
     }
   });
 
+  it('a geometry\'s plan is kept, not its tensors: filters at other addresses, alive together, each give their own gradient', async () => {
+    const c = HAND[0];
+    const r = rng(1480);
+    const dyv = randomValues(r, outShape(c));
+    const wvs = [0, 1, 2].map(() => randomValues(r, c.f));
+    const want = [];
+    for (const wv of wvs) want.push((await cpuAndWasm(dwInputGrad(c, dyv, wv))).cpu[0]);
+    await initBackend('wasm');
+    // every filter stays alive, so each call's filter is at a new address while the geometry's plan is reused
+    const filters = wvs.map((wv) => tf.tensor4d(wv, c.f));
+    const dy = tf.tensor(dyv, outShape(c));
+    for (const [i, filter] of filters.entries()) {
+      const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter }, { strides: c.strides, dilations: 1, pad: c.pad, inputShape: c.x } as never) as tf.Tensor;
+      expectClose(want[i], dx.dataSync(), 1e-4, `filter ${i}`);
+      dx.dispose();
+    }
+    tf.dispose([...filters, dy]);
+  });
+
   it('leaks no tensors and no wasm buffers', async () => {
     await initBackend('wasm');
     for (const [i, c] of [...HAND, ...stridedCases(32, 8)].entries()) {
