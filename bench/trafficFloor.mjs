@@ -14,9 +14,9 @@ import { streamKernels } from './streamKernels.mjs';
 
 // go: [0] state (0 idle, 1 wake, 2 start, 3 quit), [1] worker awake, [2] job count, then jobs (kind, addr, lines, out) from [4]
 const IDLE = 0, WAKE = 1, START = 2, QUIT = 3;
-function runJobs(k, go, from) {
+function runJobs(k, go) {
   for (let i = 0; i < go[2]; i++) {
-    const j = from + 4 * i;
+    const j = 4 + 4 * i;
     if (go[j] === 0) k.r(go[j + 1], go[j + 2], go[j + 3]);
     else k.s(go[j + 1], go[j + 2]);
   }
@@ -31,7 +31,7 @@ if (!isMainThread && workerData?.trafficFloor) {
     Atomics.store(go, 1, 1);
     while (Atomics.load(go, 0) === WAKE);
     if (Atomics.load(go, 0) === QUIT) break;
-    runJobs(k, go, 4);
+    runJobs(k, go);
     Atomics.store(go, 1, 0);
     Atomics.store(go, 0, IDLE);
   }
@@ -66,13 +66,13 @@ export async function trafficFloor(tf, backend, { heapMemory, heapAddress }) {
     while (Atomics.load(go, 0) !== IDLE);
     return performance.now() - t0;
   };
-  const lines = (t) => Math.floor((4 * t.size) / 64); // (a last partial line is left out)
+  const lines = (floats) => Math.floor((4 * floats) / 64); // (a last partial line is left out)
+  const reading = (t) => [0, heapAddress(backend, t), lines(t.size)];
   return {
-    read: (tensors) => timed(tensors.map((t) => [0, heapAddress(backend, t), lines(t)])),
+    read: (tensors) => timed(tensors.map(reading)),
     write: (shape, reads) => {
       const dx = backend.makeOutput(shape, 'float32');
-      const at = backend.dataIdMap.get(dx.dataId).memoryOffset;
-      const ms = timed([...reads.map((t) => [0, heapAddress(backend, t), lines(t)]), [1, at, Math.floor((4 * tf.util.sizeFromShape(shape)) / 64)]]);
+      const ms = timed([...reads.map(reading), [1, heapAddress(backend, dx), lines(tf.util.sizeFromShape(shape))]]);
       backend.disposeData(dx.dataId);
       return ms;
     },
